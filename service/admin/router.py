@@ -1,0 +1,48 @@
+"""The test clock (only with JIUZHU_FAKE_CLOCK=1)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import update
+
+from ..cases.service import require_role
+from ..clock import SHANGHAI
+from ..db import transaction
+from ..deps import CurrentUser, ServicesDep
+from ..errors import NotFound
+from ..timers.service import fire_all_due
+from .models import AppState
+
+router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
+
+
+class ClockIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"example": {"now": "2026-12-01T09:00:00+08:00"}})
+
+    now: datetime = Field(description="any instant, earlier or later than the clock; without an offset it is Asia/Shanghai")
+
+
+class ClockOut(BaseModel):
+    now: datetime
+    fired: int
+
+
+def fake_clock_enabled(services: ServicesDep) -> None:
+    """Without JIUZHU_FAKE_CLOCK=1 the endpoint does not exist, whoever asks."""
+    if not services.settings.fake_clock:
+        raise NotFound("Not Found")
+
+
+@router.put("/clock", response_model=ClockOut, dependencies=[Depends(fake_clock_enabled)],
+            responses={401: {}, 403: {}, 404: {"description": "the test clock is off"}})
+def set_clock(body: ClockIn, services: ServicesDep, user: CurrentUser) -> ClockOut:
+    """Set the persisted test clock; every timer due at the new time has fired before this answers."""
+    require_role(user, "admin")
+    now = body.now if body.now.tzinfo else body.now.replace(tzinfo=SHANGHAI)
+    with transaction(services.sessions) as session:
+        session.execute(update(AppState).where(AppState.id == 1).values(fake_now=now))
+    fired = fire_all_due(services, now)
+    return ClockOut(now=now.astimezone(SHANGHAI), fired=fired)

@@ -1,0 +1,113 @@
+"""The FastAPI application: routers, the one error handler, start-up and the in-process timer loop."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+
+from . import metrics
+from .admin.router import router as admin_router
+from .cases.router import router as cases_router
+from .clock import Clock
+from .config import Settings, get_settings
+from .deps import Services
+from .errors import ServiceError
+from .migrate import prepare
+from .tasks.router import router as tasks_router
+from .timers.worker import TimerLoop
+
+log = logging.getLogger("jiuzhu")
+
+DESCRIPTION = """
+Jiuzhu (救助) runs social-assistance cases — minimum living allowance (低保 dibao), extreme-hardship
+support (特困 tekun) and temporary assistance (临时救助 linshi) — through BPMN diagrams, with statutory
+deadlines in working days on the official Chinese calendar.
+
+Authenticate with `Authorization: Bearer <token>` (`jiuzhu user add NAME --role ROLE --region CODE`).
+Errors are `{"detail": ...}`: 422 lists each problem with its field path, 409 names the state conflict.
+"""
+
+
+def _clean(errors: list[Any]) -> list[dict[str, Any]]:
+    """Validation errors without the submitted values (they may hold ID numbers)."""
+    return [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))} for e in errors]
+
+
+def _handlers(app: FastAPI) -> None:
+    @app.exception_handler(ServiceError)
+    async def service_error(_: Request, exc: ServiceError) -> JSONResponse:
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"detail": _clean(list(exc.errors()))}, status_code=422)
+
+    @app.exception_handler(StaleDataError)
+    async def stale(_: Request, exc: StaleDataError) -> JSONResponse:
+        return JSONResponse({"detail": "the case was changed by another request at the same time; reload and retry"}, status_code=409)
+
+    @app.exception_handler(IntegrityError)
+    async def integrity(_: Request, exc: IntegrityError) -> JSONResponse:
+        log.warning("integrity conflict: %s", type(exc.orig).__name__)
+        return JSONResponse({"detail": "a concurrent change conflicted with this one; retry"}, status_code=409)
+
+    @app.exception_handler(OperationalError)
+    async def busy(_: Request, exc: OperationalError) -> JSONResponse:
+        log.warning("database busy: %s", type(exc.orig).__name__)
+        return JSONResponse({"detail": "the database is busy; retry"}, status_code=503, headers={"Retry-After": "1"})
+
+
+def _body_limit(app: FastAPI, limit: int) -> None:
+    @app.middleware("http")
+    async def limit_body(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            return JSONResponse({"detail": f"request body larger than {limit} bytes"}, status_code=413)
+        if length is None and request.method in ("POST", "PUT", "PATCH"):
+            body = b""
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > limit:
+                    return JSONResponse({"detail": f"request body larger than {limit} bytes"}, status_code=413)
+            request._body = body  # already read; let the handler see it
+        return await call_next(request)
+
+
+def create_app(settings: Settings | None = None, clock: Clock | None = None, *, services: Services | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    services = services or Services.build(settings, clock)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        prepare(services)
+        loop = TimerLoop(services) if settings.timers_in_server else None
+        if loop:
+            loop.start()
+        try:
+            yield
+        finally:
+            if loop:
+                loop.stop()
+            services.engine.dispose()
+
+    app = FastAPI(title="Jiuzhu 救助", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
+    app.state.services = services
+    _handlers(app)
+    _body_limit(app, settings.max_body_bytes)
+    metrics.install(app)
+    for router in (cases_router, tasks_router, admin_router):
+        app.include_router(router)
+
+    @app.get("/healthz", tags=["health"])
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,200 @@
+"""Cases: creating, reading in scope, and the acts on a case (objection, withdrawal, extension)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from ..audit import service as audit
+from ..audit.models import AuditEvent
+from ..auth.models import User
+from ..auth.service import in_scope, scope_prefix
+from ..calendar.functions import statutory_due_on
+from ..engine import Instance
+from ..errors import Conflict, Forbidden, Invalid, NotFound, problem
+from ..timers.models import Timer
+from . import workflow
+from .models import Case, CasePerson, CasePosition
+from .schemas import CaseCreate, birth_date
+from .workflow import Operation
+
+KIND_PREFIX = {"dibao": "DB", "tekun": "TK", "linshi": "LS"}
+EXCLUSIVE_KINDS = ("dibao", "tekun")  # no one holds both, or either twice (seed 000 §1(3))
+
+
+def load(session: Session, user: User, case_id: int, *, lock: bool = False) -> Case:
+    """The case if the user's region covers it; otherwise 404 without saying whether it exists."""
+    query = select(Case).where(Case.id == case_id)
+    if lock:
+        query = query.with_for_update()
+    case = session.scalar(query)
+    if case is None or not in_scope(user, case.region):
+        raise NotFound(f"case {case_id} not found")
+    return case
+
+
+def require_role(user: User, *roles: str) -> None:
+    if user.role not in roles:
+        raise Forbidden(f"role '{user.role}' may not do this (needs {' or '.join(roles)})")
+
+
+def require_active(case: Case) -> None:
+    if case.status != "active":
+        raise Conflict(f"case {case.number} is {case.status}")
+
+
+def _people(payload: CaseCreate) -> list[str]:
+    return [payload.applicant.id_number] + [m.id_number for m in payload.household]
+
+
+def cross_check(session: Session, payload: CaseCreate) -> None:
+    """Refuse a second dibao/tekun case, active or approved, for anyone in the household, naming it."""
+    if payload.kind not in EXCLUSIVE_KINDS:
+        return
+    found = session.execute(
+        select(Case.number, Case.kind, Case.status, CasePerson.name)
+        .join(CasePerson, CasePerson.case_id == Case.id)
+        .where(CasePerson.id_number.in_(_people(payload)), Case.kind.in_(EXCLUSIVE_KINDS),
+               Case.status.in_(("active", "approved")))
+        .order_by(Case.id).limit(1)
+    ).first()
+    if found is not None:
+        number, kind, status, name = found
+        raise Conflict(f"{name} is already on {kind} case {number} ({status}); "
+                       "no one may hold dibao or tekun twice, or both at once")
+
+
+def create(op: Operation, user: User, payload: CaseCreate) -> Case:
+    require_role(user, "village", "township")
+    if not in_scope(user, payload.region):
+        raise Forbidden(f"region {payload.region} is outside your region {user.region}")
+    _check_births(op, payload)
+    cross_check(op.session, payload)
+    process, version, decisions = op.services.registry.for_new_case(op.session, payload.kind)
+    pack = op.services.rules.choose(payload.region, op.today)
+    case = Case(
+        number="pending", kind=payload.kind, region=payload.region, township=payload.region[:9], status="active",
+        process_key=process.key, process_version=version, decisions=decisions, rule_pack=pack.id,
+        applicant_name=payload.applicant.name, applicant_id_number=payload.applicant.id_number, hukou=payload.hukou,
+        household=[m.model_dump() for m in payload.household], application=payload.application.model_dump(),
+        near_relative_of_staff=payload.near_relative_of_staff, workflow="", serializer_version="",
+        created_at=op.now, updated_at=op.now, positions=[], facts={},
+    )
+    op.session.add(case)
+    op.session.flush()
+    op.session.add(CasePerson(case_id=case.id, id_number=payload.applicant.id_number, name=payload.applicant.name, relation="applicant"))
+    for member in payload.household:
+        op.session.add(CasePerson(case_id=case.id, id_number=member.id_number, name=member.name, relation=member.relation))
+    case.number = f"{KIND_PREFIX[case.kind]}-{op.today.year}-{case.id:06d}"
+    audit.record(op.session, case=case, at=op.now, actor=op.actor, type="case.created",
+                 data={"number": case.number, "kind": case.kind, "region": case.region, "rule_pack": pack.id,
+                       "process": {"key": process.key, "version": version}})
+    _, snapshot = Instance.start(process, start_data(payload), workflow.host_for(op, case))
+    workflow.apply(op, case, process, snapshot)
+    return case
+
+
+def _check_births(op: Operation, payload: CaseCreate) -> None:
+    problems = []
+    people = [("applicant",)] + [("household", i) for i in range(len(payload.household))]
+    for loc, id_number in zip(people, _people(payload), strict=True):
+        if birth_date(id_number) > op.today:
+            problems.append(problem(("body", *loc, "id_number"), "居民身份证号码无效 invalid resident ID: birth date is in the future"))
+    if problems:
+        raise Invalid(problems)
+
+
+def start_data(payload: CaseCreate) -> dict[str, Any]:
+    """The facts a diagram's gateways and decisions may read from the start."""
+    application = payload.application
+    return {
+        "kind": payload.kind,
+        "region": payload.region,
+        "hukou": payload.hukou,
+        "near_relative_of_staff": payload.near_relative_of_staff,
+        "household_size": 1 + len(payload.household),
+        "monthly_income": application.monthly_income,
+        "requested_amount": application.requested_amount,
+        "proposed_amount": application.requested_amount,
+        "emergency": application.emergency,
+        "cause": application.cause or "",
+    }
+
+
+def scoped(query: Select[Any], user: User, column: Any) -> Select[Any]:
+    if user.role == "admin":
+        return query
+    return query.where(column.like(scope_prefix(user.region) + "%"))
+
+
+def search(session: Session, user: User, today: date, *, status: str | None, kind: str | None, region: str | None,
+           element_id: str | None, overdue: bool | None, due_before: date | None, page: int, page_size: int) -> tuple[list[Case], int]:
+    query = scoped(select(Case), user, Case.region)
+    if status:
+        query = query.where(Case.status == status)
+    if kind:
+        query = query.where(Case.kind == kind)
+    if region:
+        query = query.where(Case.region.like(region + "%"))
+    if element_id:
+        query = query.where(Case.id.in_(select(CasePosition.case_id).where(CasePosition.element_id == element_id)))
+    if overdue is True:
+        query = query.where(Case.status == "active", Case.due_on < today)
+    elif overdue is False:
+        query = query.where(or_(Case.status != "active", Case.due_on.is_(None), Case.due_on >= today))
+    if due_before:
+        query = query.where(Case.due_on < due_before)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(Case.id.desc()).offset((page - 1) * page_size).limit(page_size)).all()
+    return list(rows), total
+
+
+def history(session: Session, case: Case) -> list[AuditEvent]:
+    return list(session.scalars(select(AuditEvent).where(AuditEvent.chain == f"case:{case.id}").order_by(AuditEvent.seq)))
+
+
+def file_objection(op: Operation, user: User, case: Case, text: str) -> None:
+    require_role(user, "village", "township", "county")
+    require_active(case)
+    process = workflow.process_of(op, case)
+    if "objection" not in Instance.restore(process, case.workflow).waiting_messages():
+        raise Conflict(f"case {case.number} is not in publicity; objections are taken during publicity")
+    audit.record(op.session, case=case, at=op.now, actor=op.actor, type="objection.filed", element_id="objection", data={"text": text})
+    workflow.run(op, case, lambda instance, host: instance.deliver_message("objection", {"objection_text": text}, host))
+
+
+def withdraw(op: Operation, user: User, case: Case, reason: str) -> None:
+    require_role(user, "village", "township")
+    require_active(case)
+    case.status = "withdrawn"
+    workflow.run(op, case, lambda instance, host: instance.cancel(host))
+    workflow.close(op, case, "withdrawn", {"reason": reason})
+
+
+def extend(op: Operation, user: User, case: Case, reason: str) -> None:
+    """Extend the statutory limit once, to 45 or 60 working days by kind (DB 22), before it passes."""
+    require_role(user, "township", "county")
+    require_active(case)
+    if case.accepted_on is None or case.due_on is None:
+        raise Conflict(f"case {case.number} has not been accepted; its statutory clock has not started")
+    if case.extended:
+        raise Conflict(f"case {case.number} was already extended; the limit may be extended only once")
+    if op.today > case.due_on:
+        raise Conflict(f"the statutory deadline {case.due_on} has passed; an extension must be granted before it")
+    before = case.due_on
+    case.extended, case.extension_reason = True, reason
+    case.due_on = statutory_due_on(op.calendar(), workflow.facts_of(op, case), case.accepted_on)
+    audit.record(op.session, case=case, at=op.now, actor=op.actor, type="deadline.extended",
+                 data={"reason": reason, "from": before, "to": case.due_on})
+    recompute_timers(op, case)
+
+
+def recompute_timers(op: Operation, case: Case) -> None:
+    """Evaluate the case's waiting timers again as of when each started (calendar or facts changed)."""
+    started = {t.task_id: t.started_at for t in op.session.scalars(select(Timer).where(Timer.case_id == case.id))}
+    if started:
+        workflow.run(op, case, lambda instance, host: instance.recompute_timers(
+            started, lambda at: workflow.host_for(op, case, at), host))

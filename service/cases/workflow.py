@@ -1,0 +1,182 @@
+"""Running engine operations on a case and storing what they produced.
+
+After every operation the case row gets the new workflow JSON, and the small tables that queries
+use are brought in line with the snapshot: open tasks, durable timers and token positions. Three
+kinds of element have a meaning for the host:
+
+- the milestone ``accepted`` (an intermediate throw event): the statutory clock starts today;
+- the milestone ``overdue``: the statutory deadline passed, recorded as ``case.overdue``;
+- an end event whose id is ``closed_<status>`` (``closed_approved``, ``closed_rejected``): the case
+  closes with that status when the workflow finishes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from ..audit import service as audit
+from ..calendar.functions import CaseFacts, host_functions, statutory_due_on
+from ..calendar.workdays import WorkingCalendar
+from ..clock import local_date
+from ..deps import Services
+from ..engine import (
+    SERIALIZER_VERSION,
+    CompiledProcess,
+    Host,
+    Instance,
+    ProcessError,
+    ReadyTask,
+    Snapshot,
+)
+from ..errors import Conflict
+from ..tasks.models import CaseTask
+from ..timers.models import Timer
+from .models import Case, CasePosition
+
+CLOSED_STATUSES = ("approved", "rejected", "terminated")
+FACT_KEYS = (  # decisions worth showing on the case without reading its workflow
+    "publicity_from", "publicity_until", "monthly_amount", "amount", "confirmer", "deliberation",
+    "support_mode", "self_care", "advance_amount",
+)
+
+
+@dataclass
+class Operation:
+    """One change to one case: who makes it, when, with which services and session."""
+
+    services: Services
+    session: Session
+    now: datetime
+    actor: str
+
+    @property
+    def today(self) -> date:
+        return local_date(self.now)
+
+    def calendar(self) -> WorkingCalendar:
+        return self.services.calendars.get(self.session)
+
+
+def facts_of(op: Operation, case: Case) -> CaseFacts:
+    return CaseFacts(kind=case.kind, pack=op.services.rules.get(case.rule_pack), accepted_on=case.accepted_on, extended=case.extended)
+
+
+def host_for(op: Operation, case: Case, at: datetime | None = None) -> Host:
+    instant = at or op.now
+    return Host(instant, host_functions(op.calendar(), facts_of(op, case), instant))
+
+
+def process_of(op: Operation, case: Case) -> CompiledProcess:
+    return op.services.registry.meta(op.session, case.process_key, case.process_version)
+
+
+def run(op: Operation, case: Case, action: Callable[[Instance, Host], Snapshot]) -> Snapshot:
+    """Restore the case's workflow, run ``action`` on it, and store the outcome.
+
+    A failure inside the diagram becomes a 409 naming the element; nothing is stored.
+    """
+    process = process_of(op, case)
+    try:
+        instance = Instance.restore(process, case.workflow)
+        snapshot = action(instance, host_for(op, case))
+    except ProcessError as exc:
+        raise Conflict({"element_id": exc.element_id, "reason": f"the process failed: {exc.reason}"}) from None
+    apply(op, case, process, snapshot)
+    return snapshot
+
+
+def apply(op: Operation, case: Case, process: CompiledProcess, snapshot: Snapshot) -> None:
+    case.workflow = snapshot.state
+    case.serializer_version = SERIALIZER_VERSION
+    case.updated_at = op.now
+    for happened in snapshot.happened:
+        _on_happened(op, case, happened.element_id, happened.kind)
+    _sync_tasks(op, case, snapshot.ready)
+    _sync_timers(op, case, snapshot)
+    _sync_positions(op, case, snapshot)
+    case.facts = {**case.facts, **{k: snapshot.data[k] for k in FACT_KEYS if k in snapshot.data}}
+    if snapshot.finished and case.status == "active":
+        status = (snapshot.end_element or "").removeprefix("closed_")
+        close(op, case, status if status in CLOSED_STATUSES else "terminated", {"end_event": snapshot.end_element})
+
+
+def _on_happened(op: Operation, case: Case, element_id: str, kind: str) -> None:
+    if element_id == "accepted" and case.accepted_on is None:
+        accept(op, case)
+    elif element_id == "overdue":
+        audit.record(op.session, case=case, at=op.now, actor="system", type="case.overdue", element_id=element_id,
+                     data={"due_on": case.due_on})
+    elif kind == "timer":
+        audit.record(op.session, case=case, at=op.now, actor="system", type="timer.fired", element_id=element_id)
+
+
+def accept(op: Operation, case: Case) -> None:
+    """The statutory clock starts on the day of acceptance (受理之日)."""
+    case.accepted_on = op.today
+    case.due_on = statutory_due_on(op.calendar(), facts_of(op, case), case.accepted_on)
+    pack = op.services.rules.get(case.rule_pack)
+    audit.record(op.session, case=case, at=op.now, actor=op.actor, type="case.accepted", element_id="accepted",
+                 data={"accepted_on": case.accepted_on, "due_on": case.due_on, "rule_pack": case.rule_pack,
+                       "limit_days": pack.limit_days(case.kind, case.extended)})
+
+
+def close(op: Operation, case: Case, status: str, data: dict[str, Any]) -> None:
+    case.status = status
+    case.closed_at = op.now
+    audit.record(op.session, case=case, at=op.now, actor=op.actor, type="case.closed", data={"status": status, **data})
+
+
+def stage_due(calendar: WorkingCalendar, opened: date, days: int | None, unit: str | None) -> date | None:
+    if days is None:
+        return None
+    return calendar.add_working_days(opened, days) if unit == "working" else opened + timedelta(days=days)
+
+
+def _sync_tasks(op: Operation, case: Case, ready: list[ReadyTask]) -> None:
+    rows = {t.id: t for t in op.session.scalars(select(CaseTask).where(CaseTask.case_id == case.id, CaseTask.status == "open"))}
+    wanted = {r.task_id: r for r in ready}
+    for task_id, row in rows.items():
+        if task_id not in wanted:
+            row.status = "cancelled"
+    for task_id, r in wanted.items():
+        if task_id in rows:
+            continue
+        op.session.add(CaseTask(
+            id=task_id, case_id=case.id, element_id=r.element_id, name=r.name, role=r.role or "", region=case.region,
+            kind=case.kind, status="open", stage_days=r.stage_days, stage_unit=r.stage_unit, opened_at=op.now,
+            due_on=stage_due(op.calendar(), op.today, r.stage_days, r.stage_unit),
+        ))
+
+
+def _sync_timers(op: Operation, case: Case, snapshot: Snapshot) -> None:
+    rows = {t.task_id: t for t in op.session.scalars(select(Timer).where(Timer.case_id == case.id))}
+    wanted = {w.task_id: w for w in snapshot.timers}
+    for task_id, row in rows.items():
+        if task_id not in wanted:
+            op.session.delete(row)
+    for task_id, w in wanted.items():
+        row = rows.get(task_id)
+        if row is None:
+            op.session.add(Timer(case_id=case.id, task_id=task_id, element_id=w.element_id, due_at=w.due_at,
+                                 started_at=op.now, expression=w.expression))
+        elif row.due_at != w.due_at:
+            row.due_at, row.failed_at, row.last_error = w.due_at, None, None
+
+
+def _sync_positions(op: Operation, case: Case, snapshot: Snapshot) -> None:
+    case.positions = [
+        {"element_id": p.element_id, "name": p.name, "kind": p.kind, "due_at": p.due_at.isoformat() if p.due_at else None}
+        for p in snapshot.positions
+    ]
+    wanted = {p.element_id for p in snapshot.positions}
+    have = set(op.session.scalars(select(CasePosition.element_id).where(CasePosition.case_id == case.id)))
+    if have - wanted:
+        op.session.execute(delete(CasePosition).where(CasePosition.case_id == case.id, CasePosition.element_id.in_(have - wanted)))
+    for element_id in wanted - have:
+        op.session.add(CasePosition(case_id=case.id, element_id=element_id))

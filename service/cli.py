@@ -1,0 +1,195 @@
+"""The ``jiuzhu`` command."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from .config import get_settings
+
+app = typer.Typer(help="Jiuzhu 救助: BPMN-driven social-assistance approvals.", no_args_is_help=True, add_completion=False)
+user_app = typer.Typer(help="Users and API tokens.", no_args_is_help=True)
+audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+app.add_typer(audit_app, name="audit")
+err = Console(stderr=True)
+
+
+def _services():  # type: ignore[no-untyped-def]
+    from .deps import Services
+
+    return Services.build(get_settings())
+
+
+def _logging() -> None:
+    logging.basicConfig(level=get_settings().log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@app.command()
+def migrate() -> None:
+    """Upgrade the database schema to the newest version (alembic upgrade head)."""
+    from .migrate import upgrade
+
+    upgrade(get_settings().database_url)
+    print("database schema is up to date")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="worker processes sharing the database")] = 1,
+) -> None:
+    """Run the API server (and, unless JIUZHU_TIMERS_IN_SERVER=0, the timer loop)."""
+    import uvicorn
+
+    from .migrate import prepare
+
+    _logging()
+    services = _services()
+    prepare(services)  # once, before the workers start
+    services.engine.dispose()
+    os.environ["JIUZHU_AUTO_MIGRATE"] = "0"
+    err.print(f"Jiuzhu on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
+    uvicorn.run("service.asgi:app", host=host, port=port, workers=workers, log_level=get_settings().log_level,
+                timeout_graceful_shutdown=30)
+
+
+@app.command()
+def worker() -> None:
+    """Run a timer worker: fires due timers; any number may share one PostgreSQL."""
+    from .migrate import prepare
+    from .timers.worker import TimerLoop
+
+    _logging()
+    services = _services()
+    prepare(services, deploy=False)
+    loop = TimerLoop(services)
+    signal.signal(signal.SIGTERM, lambda *_: loop.stopping.set())
+    signal.signal(signal.SIGINT, lambda *_: loop.stopping.set())
+    err.print(f"timer worker polling every {services.settings.timer_poll_seconds}s")
+    loop.run()
+
+
+@app.command()
+def deploy(files: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False, help=".bpmn or .dmn files")]) -> None:
+    """Deploy BPMN/DMN files as new versions (as POST /api/v1/processes does)."""
+    from .db import transaction
+    from .errors import ServiceError
+    from .migrate import prepare
+
+    services = _services()
+    prepare(services, deploy=False)
+    for path in files:
+        try:
+            with transaction(services.sessions) as session:
+                done = services.registry.deploy(session, path.read_bytes(), path.name, "cli", services.clock.now())
+        except ServiceError as exc:
+            err.print(f"[red]{path.name}: refused[/red] {exc.detail}")
+            raise typer.Exit(1) from None
+        state = "deployed" if done.created else "unchanged"
+        print(f"{path.name}: {done.definition.key} version {done.definition.version} ({state})")
+
+
+@user_app.command("add")
+def user_add(
+    name: str,
+    role: Annotated[str, typer.Option(help="village, township, county, designer or admin")],
+    region: Annotated[str, typer.Option(help="12-digit administrative code, e.g. 220283101000")],
+    days: Annotated[int, typer.Option(help="days until the token expires")] = 0,
+) -> None:
+    """Create a user and print a new API token as the last line."""
+    from .auth import service as auth
+    from .db import transaction
+    from .errors import ServiceError
+    from .migrate import prepare
+
+    services = _services()
+    prepare(services, deploy=False)
+    now = services.clock.now()
+    try:
+        with transaction(services.sessions) as session:
+            user = auth.create_user(session, name, role, region, now)
+            token = auth.issue_token(session, user, now, days or services.settings.token_days)
+    except ServiceError as exc:
+        err.print(f"[red]refused:[/red] {exc.detail}")
+        raise typer.Exit(1) from None
+    print(f"user {name}: role {role}, region {region} (scope {auth.scope_prefix(region) or 'all'})")
+    print(token)
+
+
+@user_app.command("token")
+def user_token(name: str, days: Annotated[int, typer.Option(help="days until the token expires")] = 0) -> None:
+    """Issue another token for an existing user (printed as the last line)."""
+    from .auth import service as auth
+    from .db import transaction
+    from .errors import ServiceError
+
+    services = _services()
+    now = services.clock.now()
+    try:
+        with transaction(services.sessions) as session:
+            token = auth.issue_token(session, auth.find_user(session, name), now, days or services.settings.token_days)
+    except ServiceError as exc:
+        err.print(f"[red]refused:[/red] {exc.detail}")
+        raise typer.Exit(1) from None
+    print(token)
+
+
+@user_app.command("revoke")
+def user_revoke(name: str) -> None:
+    """Revoke every token of a user."""
+    from .auth import service as auth
+    from .db import transaction
+    from .errors import ServiceError
+
+    services = _services()
+    try:
+        with transaction(services.sessions) as session:
+            count = auth.revoke_tokens(session, auth.find_user(session, name), services.clock.now())
+    except ServiceError as exc:
+        err.print(f"[red]refused:[/red] {exc.detail}")
+        raise typer.Exit(1) from None
+    print(f"revoked {count} token(s) of {name}")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Walk the audit log's hash chains: exit 0 and "ok" when intact."""
+    from .audit.service import verify
+
+    services = _services()
+    with services.sessions() as session:
+        verdict = verify(session)
+    if verdict.ok:
+        print(f"ok ({verdict.events} events)")
+        return
+    print(f"BROKEN: {verdict.broken}")
+    raise typer.Exit(1)
+
+
+@app.command()
+def demo(base_url: Annotated[str, typer.Option(help="where the server will listen")] = "http://127.0.0.1:8000") -> None:
+    """Seed demo users and cases at different stages; print their tokens and URLs to try."""
+    from .demo import seed
+
+    services = _services()
+    seed(services, base_url, Console())
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

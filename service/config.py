@@ -1,0 +1,31 @@
+"""Settings, read once from the environment (prefix ``JIUZHU_``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="JIUZHU_", extra="ignore")
+
+    database_url: str = "sqlite:///./jiuzhu.db"
+    auto_migrate: bool = True
+    timers_in_server: bool = True
+    fake_clock: bool = False
+    timer_poll_seconds: float = 1.0
+    timer_batch: int = 50
+    processes_dir: Path = ROOT / "processes"
+    default_rule_pack: str = "shulan-2023"
+    token_days: int = 365
+    max_body_bytes: int = 2_500_000
+    log_level: str = "info"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

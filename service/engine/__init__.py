@@ -1,0 +1,44 @@
+"""The workflow engine: the only package that imports SpiffWorkflow.
+
+Everything else speaks of compiled processes, instances, snapshots and plain errors from here.
+"""
+
+from .expressions import EvaluationFailed, ExpressionError, ForbiddenExpression
+from .loader import CompiledDecision, CompiledProcess, compile_bpmn, compile_dmn
+from .model import (
+    DefinitionInvalid,
+    FieldSpec,
+    Happened,
+    Host,
+    Position,
+    Problem,
+    ProcessError,
+    ReadyTask,
+    Snapshot,
+    UserTaskInfo,
+    WaitingTimer,
+)
+from .runtime import SERIALIZER_VERSION, Instance
+
+__all__ = [
+    "SERIALIZER_VERSION",
+    "CompiledDecision",
+    "CompiledProcess",
+    "DefinitionInvalid",
+    "EvaluationFailed",
+    "ExpressionError",
+    "FieldSpec",
+    "ForbiddenExpression",
+    "Happened",
+    "Host",
+    "Instance",
+    "Position",
+    "Problem",
+    "ProcessError",
+    "ReadyTask",
+    "Snapshot",
+    "UserTaskInfo",
+    "WaitingTimer",
+    "compile_bpmn",
+    "compile_dmn",
+]

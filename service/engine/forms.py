@@ -1,0 +1,120 @@
+"""Reading user tasks' forms, roles and stage deadlines from the diagram's ``jiuzhu`` extensions.
+
+A user task declares what it accepts::
+
+    <bpmn:extensionElements>
+      <jiuzhu:role>confirmer</jiuzhu:role>                 <!-- optional: role from task data -->
+      <jiuzhu:form>
+        <jiuzhu:field name="visitors" type="list" label="入户调查人员" minItems="2" />
+        <jiuzhu:field name="amount" type="number" requiredWhen="approved" exclusiveMin="0" />
+      </jiuzhu:form>
+      <jiuzhu:deadline workingDays="rule('investigation_days')" />
+    </bpmn:extensionElements>
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from lxml import etree
+
+from . import expressions
+from .model import (
+    FIELD_TYPES,
+    Deadline,
+    DefinitionInvalid,
+    FieldSpec,
+    Problem,
+    UserTaskInfo,
+)
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+JIUZHU_NS = "urn:jiuzhu:bpmn:1"
+_NUMBER_ATTRS = {"min": "min", "max": "max", "exclusiveMin": "exclusive_min"}
+_KNOWN_ATTRS = {"name", "type", "label", "required", "requiredWhen", "minItems", "options", *_NUMBER_ATTRS}
+
+
+def _field(node: etree._Element, element_id: str, known: set[str]) -> FieldSpec:
+    def refuse(reason: str) -> DefinitionInvalid:
+        return DefinitionInvalid([Problem(element_id, f"form field '{node.get('name')}': {reason}")])
+
+    unknown = set(node.attrib) - _KNOWN_ATTRS
+    if unknown:
+        raise refuse(f"unknown attribute(s) {', '.join(sorted(unknown))}")
+    name, kind = node.get("name") or "", node.get("type") or "string"
+    if not name.isidentifier() or name.startswith("_"):
+        raise refuse("name must be a plain identifier")
+    if kind not in FIELD_TYPES:
+        raise refuse(f"type '{kind}' is not one of {', '.join(FIELD_TYPES)}")
+    required_when = node.get("requiredWhen")
+    if required_when:
+        try:
+            expressions.check(required_when, known)
+        except expressions.ExpressionError as exc:
+            raise refuse(f"requiredWhen: {exc.reason}") from None
+    numbers: dict[str, Any] = {}
+    try:
+        for attr, key in _NUMBER_ATTRS.items():
+            if node.get(attr) is not None:
+                numbers[key] = float(node.get(attr) or "")
+        min_items = int(node.get("minItems")) if node.get("minItems") else None
+    except ValueError:
+        raise refuse("min, max, exclusiveMin and minItems must be numbers") from None
+    options = tuple(o.strip() for o in (node.get("options") or "").split(",") if o.strip())
+    if kind == "enum" and not options:
+        raise refuse("an enum needs options=\"a,b\"")
+    return FieldSpec(
+        name=name,
+        type=kind,
+        label=node.get("label") or name,
+        required=(node.get("required", "true").lower() != "false") and not required_when,
+        required_when=required_when or None,
+        min_items=min_items,
+        options=options,
+        **numbers,
+    )
+
+
+def _deadline(task: etree._Element, element_id: str, known: set[str]) -> Deadline | None:
+    node = task.find(f"{{{BPMN_NS}}}extensionElements/{{{JIUZHU_NS}}}deadline")
+    if node is None:
+        return None
+    for attr, unit in (("workingDays", "working"), ("calendarDays", "calendar")):
+        text = node.get(attr)
+        if text:
+            try:
+                expressions.check(text, known)
+            except expressions.ExpressionError as exc:
+                raise DefinitionInvalid([Problem(element_id, f"deadline: {exc.reason}: {text!r}")]) from None
+            return Deadline(text, unit)
+    raise DefinitionInvalid([Problem(element_id, "deadline needs workingDays=\"...\" or calendarDays=\"...\"")])
+
+
+def parse_user_tasks(root: etree._Element, known_functions: Iterable[str]) -> dict[str, UserTaskInfo]:
+    """Every user task of the file with its form; lanes are attached after Spiff has parsed."""
+    known = set(known_functions)
+    tasks: dict[str, UserTaskInfo] = {}
+    problems: list[Problem] = []
+    for task in root.iter(f"{{{BPMN_NS}}}userTask"):
+        element_id = task.get("id") or ""
+        ext = task.find(f"{{{BPMN_NS}}}extensionElements")
+        role_node = ext.find(f"{{{JIUZHU_NS}}}role") if ext is not None else None
+        try:
+            fields = [_field(n, element_id, known) for n in ext.iter(f"{{{JIUZHU_NS}}}field")] if ext is not None else []
+            names = [f.name for f in fields]
+            if len(set(names)) != len(names):
+                raise DefinitionInvalid([Problem(element_id, "form has a field twice")])
+            tasks[element_id] = UserTaskInfo(
+                element_id=element_id,
+                name=task.get("name") or element_id,
+                lane=None,
+                role_expression=(role_node.text or "").strip() if role_node is not None else None,
+                deadline=_deadline(task, element_id, known),
+                form=tuple(fields),
+            )
+        except DefinitionInvalid as exc:
+            problems += exc.problems
+    if problems:
+        raise DefinitionInvalid(problems)
+    return tasks

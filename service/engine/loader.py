@@ -1,0 +1,327 @@
+"""Loading BPMN and DMN files: screening untrusted XML, parsing, and refusing what we cannot run safely."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import defusedxml.ElementTree as DefusedET
+from defusedxml import DefusedXmlException
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+
+from . import expressions
+from .forms import parse_user_tasks
+from .model import DefinitionInvalid, ElementInfo, Problem, UserTaskInfo
+from .timers import check_timer_expression
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+JIUZHU_NS = "urn:jiuzhu:bpmn:1"
+DMN_NAMESPACES = (
+    "https://www.omg.org/spec/DMN/20191111/MODEL/",
+    "http://www.omg.org/spec/DMN/20180521/MODEL/",
+    "http://www.omg.org/spec/DMN/20151101/dmn.xsd",
+)
+MAX_BYTES = 2_000_000
+ROLES = ("village", "township", "county")
+
+_EXPRESSION_TAGS = {
+    (BPMN_NS, "conditionExpression"),
+    (BPMN_NS, "loopCardinality"),
+    (BPMN_NS, "completionCondition"),
+    (BPMN_NS, "condition"),
+    (SPIFF_NS, "messagePayload"),
+    (JIUZHU_NS, "role"),
+}
+_TIMER_TAGS = {(BPMN_NS, "timeDate"), (BPMN_NS, "timeDuration"), (BPMN_NS, "timeCycle")}
+_SCRIPT_TAGS = {(BPMN_NS, "script"), (SPIFF_NS, "preScript"), (SPIFF_NS, "postScript")}
+_FLOW_NODE_TAGS = {
+    "userTask", "manualTask", "task", "scriptTask", "serviceTask", "businessRuleTask", "sendTask",
+    "receiveTask", "callActivity", "subProcess", "transaction", "startEvent", "endEvent",
+    "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent", "exclusiveGateway",
+    "parallelGateway", "inclusiveGateway", "eventBasedGateway", "complexGateway", "sequenceFlow",
+}
+_REFUSED_TAGS = {
+    "serviceTask": "service tasks call external systems and are not supported",
+    "sendTask": "send tasks are not supported",
+    "complexGateway": "complex gateways are not supported",
+}
+
+
+@dataclass
+class CompiledDecision:
+    """A deployed DMN file: its decision id and the XML Spiff needs to build business rule tasks."""
+
+    key: str
+    name: str
+    checksum: str
+    xml: bytes
+
+
+@dataclass
+class CompiledProcess:
+    """A deployed, checked BPMN process with everything the engine needs to run it."""
+
+    key: str
+    name: str
+    checksum: str
+    spec: BpmnProcessSpec
+    subprocess_specs: dict[str, BpmnProcessSpec]
+    user_tasks: dict[str, UserTaskInfo]
+    elements: dict[str, ElementInfo]
+    messages: frozenset[str]
+    decisions: dict[str, str] = field(default_factory=dict)  # decision id -> checksum used
+
+
+def checksum(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
+
+
+def parse_xml(data: bytes) -> etree._Element:
+    """Parse untrusted XML: defusedxml refuses DTDs and entities, then lxml parses without them."""
+    if len(data) > MAX_BYTES:
+        raise DefinitionInvalid([Problem(None, f"file larger than {MAX_BYTES // 1_000_000} MB")])
+    try:
+        DefusedET.fromstring(data, forbid_dtd=True)
+    except DefusedXmlException as exc:
+        raise DefinitionInvalid([Problem(None, f"refused XML: {type(exc).__name__} (DTDs and entities are not allowed)")]) from None
+    except DefusedET.ParseError as exc:
+        raise DefinitionInvalid([Problem(None, f"not well-formed XML: {exc}")]) from None
+    try:
+        return etree.fromstring(data, parser=_PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise DefinitionInvalid([Problem(None, f"not well-formed XML: {exc}")]) from None
+
+
+def file_kind(root: etree._Element) -> str:
+    """'bpmn' or 'dmn' from the root element, or a refusal naming what it is."""
+    qname = etree.QName(root)
+    if qname.localname == "definitions" and qname.namespace == BPMN_NS:
+        return "bpmn"
+    if qname.localname == "definitions" and qname.namespace in DMN_NAMESPACES:
+        return "dmn"
+    raise DefinitionInvalid([Problem(None, f"not a BPMN 2.0 or DMN file (root element {root.tag})")])
+
+
+def _owner_id(node: etree._Element) -> str | None:
+    """The id of the flow element (task, event, gateway, flow) that holds this XML node."""
+    current: Any = node
+    while current is not None:
+        qname = etree.QName(current)
+        if qname.namespace == BPMN_NS and qname.localname in _FLOW_NODE_TAGS:
+            return str(current.get("id"))
+        current = current.getparent()
+    return None
+
+
+def _text(node: etree._Element) -> str:
+    return (node.text or "").strip()
+
+
+def check_bpmn_expressions(root: etree._Element, known_functions: Iterable[str]) -> list[Problem]:
+    """Every expression, script and timer in the file must pass the safe evaluator's checks."""
+    known = set(known_functions)
+    problems: list[Problem] = []
+    for node in root.iter():
+        if not isinstance(node.tag, str):
+            continue
+        qname = etree.QName(node)
+        key = (qname.namespace, qname.localname)
+        text = _text(node)
+        try:
+            if key in _SCRIPT_TAGS and text:
+                expressions.check(text, known, script=True)
+            elif key in _TIMER_TAGS:
+                check_timer_expression(text, known)
+            elif key in _EXPRESSION_TAGS and text:
+                expressions.check(text, known)
+        except expressions.ExpressionError as exc:
+            problems.append(Problem(_owner_id(node), f"{qname.localname}: {exc.reason}: {exc.source!r}"))
+    return problems
+
+
+def _check_structure(root: etree._Element) -> tuple[str, list[Problem]]:
+    processes = root.findall(f"{{{BPMN_NS}}}process")
+    executable = [p for p in processes if p.get("isExecutable", "false").lower() == "true"]
+    if not executable:
+        return "", [Problem(None, "no executable process (set isExecutable=\"true\" on the process to run)")]
+    if len(executable) > 1:
+        ids = ", ".join(str(p.get("id")) for p in executable)
+        return "", [Problem(None, f"more than one executable process ({ids}); deploy one per file")]
+    problems = []
+    for node in root.iter(f"{{{BPMN_NS}}}*"):
+        reason = _REFUSED_TAGS.get(etree.QName(node).localname)
+        if reason:
+            problems.append(Problem(node.get("id"), reason))
+    return str(executable[0].get("id")), problems
+
+
+def _event_type(node: etree._Element) -> str | None:
+    for child in node:
+        local = etree.QName(child).localname if isinstance(child.tag, str) else ""
+        if local.endswith("EventDefinition"):
+            return local.removesuffix("EventDefinition")
+    return None
+
+
+def _element_infos(process: etree._Element) -> dict[str, ElementInfo]:
+    infos = {}
+    for node in process.iter(f"{{{BPMN_NS}}}*"):
+        local = etree.QName(node).localname
+        if local in _FLOW_NODE_TAGS and local != "sequenceFlow" and node.get("id"):
+            infos[str(node.get("id"))] = ElementInfo(str(node.get("id")), node.get("name") or "", local, _event_type(node))
+    return infos
+
+
+def _role_problems(user_tasks: Mapping[str, UserTaskInfo]) -> list[Problem]:
+    problems = []
+    for info in user_tasks.values():
+        if info.role_expression:
+            continue
+        if info.lane is None:
+            problems.append(Problem(info.element_id, "user task has no role: put it in a lane named "
+                                    f"{' / '.join(ROLES)} or give it <jiuzhu:role>"))
+        elif info.lane not in ROLES:
+            problems.append(Problem(info.element_id, f"lane '{info.lane}' is not a role ({', '.join(ROLES)})"))
+    return problems
+
+
+def _called_decisions(root: etree._Element) -> dict[str, str]:
+    called = {}
+    for node in root.iter(f"{{{SPIFF_NS}}}calledDecisionId"):
+        called[_text(node)] = _owner_id(node) or ""
+    return called
+
+
+def compile_bpmn(data: bytes, decisions: Mapping[str, CompiledDecision], known_functions: Iterable[str]) -> CompiledProcess:
+    """Check and parse a BPMN file; raises DefinitionInvalid naming each element and reason."""
+    root = parse_xml(data)
+    if file_kind(root) != "bpmn":
+        raise DefinitionInvalid([Problem(None, "expected a BPMN file, got DMN")])
+    key, problems = _check_structure(root)
+    if not key:
+        raise DefinitionInvalid(problems)
+    problems += check_bpmn_expressions(root, known_functions)
+    called = _called_decisions(root)
+    for decision_id, owner in called.items():
+        if decision_id not in decisions:
+            problems.append(Problem(owner, f"decision '{decision_id}' is not deployed (deploy its DMN first)"))
+    try:
+        user_tasks = parse_user_tasks(root, known_functions)
+    except DefinitionInvalid as exc:
+        problems += exc.problems
+        user_tasks = {}
+    if problems:
+        raise DefinitionInvalid(problems)
+    spec, subprocess_specs = _spiff_parse(root, key, [decisions[d] for d in called])
+    user_tasks = _attach_lanes(user_tasks, spec)
+    problems = _role_problems(user_tasks)
+    if problems:
+        raise DefinitionInvalid(problems)
+    process = root.find(f"{{{BPMN_NS}}}process[@id='{key}']")
+    messages = frozenset(str(m.get("name")) for m in root.iter(f"{{{BPMN_NS}}}message") if m.get("name"))
+    return CompiledProcess(
+        key=key,
+        name=(process.get("name") if process is not None else None) or key,
+        checksum=checksum(data),
+        spec=spec,
+        subprocess_specs=subprocess_specs,
+        user_tasks=user_tasks,
+        elements=_element_infos(process) if process is not None else {},
+        messages=messages,
+        decisions={d: decisions[d].checksum for d in called},
+    )
+
+
+def _spiff_parse(root: etree._Element, key: str, decisions: list[CompiledDecision]) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]:
+    parser = SpiffBpmnParser()
+    try:
+        for decision in decisions:
+            parser.add_dmn_xml(parse_xml(decision.xml))
+        parser.add_bpmn_xml(etree.ElementTree(root))
+        spec = parser.get_spec(key)
+        subprocess_specs = parser.get_subprocess_specs(key)
+    except ValidationException as exc:
+        raise DefinitionInvalid([Problem(exc.id or None, str(exc.args[0]) if exc.args else str(exc))]) from None
+    except SpiffWorkflowException as exc:
+        raise DefinitionInvalid([Problem(None, str(exc))]) from None
+    except (NotImplementedError, KeyError, ValueError, AttributeError, TypeError, IndexError) as exc:
+        raise DefinitionInvalid([Problem(None, f"cannot be parsed: {type(exc).__name__}: {exc}")]) from None
+    return spec, subprocess_specs
+
+
+def _attach_lanes(user_tasks: dict[str, UserTaskInfo], spec: BpmnProcessSpec) -> dict[str, UserTaskInfo]:
+    lanes = {ts.bpmn_id: ts.lane for ts in spec.task_specs.values() if getattr(ts, "bpmn_id", None)}
+    out = {}
+    for element_id, info in user_tasks.items():
+        out[element_id] = UserTaskInfo(
+            element_id=info.element_id, name=info.name, lane=lanes.get(element_id),
+            role_expression=info.role_expression, deadline=info.deadline, form=info.form,
+        )
+    return out
+
+
+def compile_dmn(data: bytes, known_functions: Iterable[str]) -> CompiledDecision:
+    """Check a DMN file: one decision table whose cells all pass the safe evaluator."""
+    root = parse_xml(data)
+    if file_kind(root) != "dmn":
+        raise DefinitionInvalid([Problem(None, "expected a DMN file, got BPMN")])
+    ns = etree.QName(root).namespace
+    decisions = root.findall(f"{{{ns}}}decision")
+    if len(decisions) != 1:
+        raise DefinitionInvalid([Problem(None, f"a DMN file must hold exactly one decision (found {len(decisions)})")])
+    decision = decisions[0]
+    decision_id = decision.get("id") or ""
+    if decision.find(f"{{{ns}}}decisionTable") is None:
+        raise DefinitionInvalid([Problem(decision_id, "the decision has no decision table")])
+    problems = _check_dmn_cells(decision, ns, set(known_functions))
+    try:
+        probe = SpiffBpmnParser()
+        probe.add_dmn_xml(root)
+        probe.dmn_parsers[decision_id].parse()
+    except (SpiffWorkflowException, KeyError, ValueError, AttributeError, TypeError, IndexError) as exc:
+        problems.append(Problem(decision_id, f"cannot be parsed: {exc}"))
+    if problems:
+        raise DefinitionInvalid(problems)
+    return CompiledDecision(key=decision_id, name=decision.get("name") or decision_id, checksum=checksum(data), xml=data)
+
+
+def _check_dmn_cells(decision: etree._Element, ns: str, known: set[str]) -> list[Problem]:
+    problems = []
+    for node in decision.iter(f"{{{ns}}}inputExpression", f"{{{ns}}}inputEntry", f"{{{ns}}}outputEntry"):
+        text_node = node.find(f"{{{ns}}}text")
+        text = _text(text_node) if text_node is not None else ""
+        if not text or text == "-":
+            continue
+        owner = node.get("id") or decision.get("id")
+        try:
+            if etree.QName(node).localname == "inputEntry":
+                _check_input_entry(text, known)
+            else:
+                expressions.check(text, known)
+        except expressions.ExpressionError as exc:
+            problems.append(Problem(owner, f"{exc.reason}: {text!r}"))
+    return problems
+
+
+def _check_input_entry(text: str, known: set[str]) -> None:
+    """A cell is either a value (compared with ==) or an operator and operand (``> 100``)."""
+    candidates = [f"dmninputexpr {text}", f"(dmninputexpr) == ({text})"] if "?" not in text else [text.replace("?", "dmninputexpr")]
+    last: expressions.ExpressionError | None = None
+    for candidate in candidates:
+        try:
+            expressions.check(candidate, known)
+            return
+        except expressions.ExpressionError as exc:
+            last = exc
+    assert last is not None
+    raise expressions.ForbiddenExpression(text, last.reason)

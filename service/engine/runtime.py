@@ -1,0 +1,301 @@
+"""Running a case's workflow: start, complete a task, deliver a message, fire and recompute timers.
+
+Every operation runs under the host's instant and functions, converts SpiffWorkflow's errors into
+:class:`ProcessError`, and ends with a :class:`Snapshot` of what the host stores beside the JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import (
+    BoundaryEvent,
+    EventBasedGateway,
+)
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
+from SpiffWorkflow.bpmn.util import BpmnEvent
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
+
+from . import expressions
+from .loader import CompiledProcess
+from .model import (
+    Happened,
+    Host,
+    Position,
+    ProcessError,
+    ReadyTask,
+    Snapshot,
+    WaitingTimer,
+)
+from .scripting import SafeScriptEngine
+from .timeshift import engine_time
+
+_SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+SERIALIZER_VERSION: str = _SERIALIZER.VERSION
+
+
+def _error(exc: Exception) -> ProcessError:
+    """A readable ProcessError from whatever SpiffWorkflow or the evaluator raised."""
+    task = getattr(exc, "task", None)
+    element_id = getattr(getattr(task, "task_spec", None), "bpmn_id", None)
+    inner = getattr(exc, "exception", None) or exc.__cause__ or exc.__context__
+    if isinstance(inner, expressions.ExpressionError):
+        return ProcessError(element_id, f"{inner.reason} in {inner.source!r}")
+    if isinstance(exc, expressions.ExpressionError):
+        return ProcessError(element_id, f"{exc.reason} in {exc.source!r}")
+    message = str(exc.args[0]) if exc.args else type(exc).__name__
+    return ProcessError(element_id, message)
+
+
+def _due(value: Any) -> datetime | None:
+    if isinstance(value, dict):  # a cycle timer keeps {'next': iso, ...}
+        value = value.get("next")
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = TimerEventDefinition.parse_time_or_duration(value)
+    except Exception:  # noqa: BLE001 - a malformed value is reported as "no due time"
+        return None
+    return datetime.fromisoformat(parsed.isoformat()) if isinstance(parsed, datetime) else None
+
+
+def _event_kind(task: Task) -> str:
+    definition = getattr(task.task_spec, "event_definition", None)
+    if isinstance(definition, TimerEventDefinition):
+        return "timer"
+    if isinstance(definition, MessageEventDefinition):
+        return "message"
+    if isinstance(task.task_spec, EventBasedGateway):
+        return "event_gateway"
+    return ""
+
+
+def _has_timer(task: Task) -> bool:
+    definition = getattr(task.task_spec, "event_definition", None)
+    if isinstance(definition, TimerEventDefinition):
+        return True
+    if isinstance(definition, MultipleEventDefinition):
+        return any(isinstance(d, TimerEventDefinition) for d in definition.event_definitions)
+    return False
+
+
+class Instance:
+    """One case's workflow, restored from its JSON."""
+
+    def __init__(self, process: CompiledProcess, workflow: BpmnWorkflow) -> None:
+        self.process = process
+        self.workflow = workflow
+
+    # -- creating and restoring -------------------------------------------------------------
+    @classmethod
+    def start(cls, process: CompiledProcess, data: Mapping[str, Any], host: Host) -> tuple[Instance, Snapshot]:
+        workflow = BpmnWorkflow(process.spec, process.subprocess_specs, script_engine=SafeScriptEngine(host.functions))
+        instance = cls(process, workflow)
+
+        def seed() -> None:
+            for task in workflow.get_tasks(state=TaskState.READY):
+                task.data.update(data)
+
+        return instance, instance._operate(host, seed)
+
+    @classmethod
+    def restore(cls, process: CompiledProcess, state: str) -> Instance:
+        try:
+            workflow = _SERIALIZER.deserialize_json(state)
+        except (SpiffWorkflowException, ValueError, KeyError, TypeError) as exc:
+            raise ProcessError(None, f"stored workflow cannot be read: {exc}") from None
+        return cls(process, workflow)
+
+    def dump(self) -> str:
+        return str(_SERIALIZER.serialize_json(self.workflow))
+
+    # -- operations ---------------------------------------------------------------------------
+    def complete_task(self, task_id: str, data: Mapping[str, Any], host: Host) -> Snapshot:
+        task = self._ready_user_task(task_id)
+
+        def run() -> None:
+            task.set_data(**data)
+            task.run()
+
+        return self._operate(host, run)
+
+    def deliver_message(self, name: str, payload: Mapping[str, Any], host: Host) -> Snapshot:
+        definition = self._waiting_message(name)
+        if definition is None:
+            raise ProcessError(None, f"the case is not waiting for '{name}'")
+        event = BpmnEvent(definition, dict(payload))
+        return self._operate(host, lambda: self.workflow.catch(event))
+
+    def fire_timers(self, host: Host) -> Snapshot:
+        return self._operate(host, self.workflow.refresh_timers)
+
+    def recompute_timers(self, started: Mapping[str, datetime], host_at: Callable[[datetime], Host], host: Host) -> Snapshot:
+        """Evaluate every waiting timer again as of the instant it started (calendar or facts changed)."""
+
+        def recompute() -> None:
+            for task in self._timer_tasks():
+                start = started.get(str(task.id))
+                if start is None:
+                    continue
+                task.internal_data.pop("event_value", None)
+                task.internal_data.pop("event_fired", None)
+                at = host_at(start)
+                with engine_time(start):
+                    self.workflow.script_engine = SafeScriptEngine(at.functions)
+                    task.task_spec._update(task)
+                self.workflow.script_engine = SafeScriptEngine(host.functions)
+            self.workflow.refresh_timers()
+
+        return self._operate(host, recompute)
+
+    def cancel(self, host: Host) -> Snapshot:
+        return self._operate(host, self.workflow.cancel)
+
+    def snapshot(self, host: Host) -> Snapshot:
+        return self._operate(host, lambda: None)
+
+    # -- reading ------------------------------------------------------------------------------
+    def waiting_messages(self) -> set[str]:
+        return {d.name for d in self._message_definitions()}
+
+    def _waiting_message(self, name: str) -> MessageEventDefinition | None:
+        return next((d for d in self._message_definitions() if d.name == name), None)
+
+    def _message_definitions(self) -> list[MessageEventDefinition]:
+        found = []
+        for task in self.workflow.get_tasks(state=TaskState.WAITING):
+            definition = getattr(task.task_spec, "event_definition", None)
+            definitions = definition.event_definitions if isinstance(definition, MultipleEventDefinition) else [definition]
+            found += [d for d in definitions if isinstance(d, MessageEventDefinition)]
+        return found
+
+    def _ready_user_task(self, task_id: str) -> Task:
+        try:
+            task = self.workflow.get_task_from_id(UUID(task_id))
+        except (ValueError, KeyError):
+            task = None
+        if task is None or not isinstance(task.task_spec, UserTask) or task.state != TaskState.READY:
+            raise ProcessError(None, "the task is not open")
+        return task
+
+    def _timer_tasks(self) -> list[Task]:
+        return [t for t in self.workflow.get_tasks(state=TaskState.WAITING) if _has_timer(t)]
+
+    @contextmanager
+    def _engine(self, host: Host) -> Iterator[None]:
+        self.workflow.script_engine = SafeScriptEngine(host.functions)
+        with engine_time(host.now):
+            try:
+                yield
+            except ProcessError:
+                raise
+            except (SpiffWorkflowException, WorkflowException, expressions.ExpressionError) as exc:
+                raise _error(exc) from None
+            except (KeyError, ValueError, TypeError, AttributeError, IndexError) as exc:
+                raise _error(exc) from None
+
+    def _operate(self, host: Host, action: Callable[[], Any]) -> Snapshot:
+        before = {t.id: t.state for t in self.workflow.get_tasks()}
+        with self._engine(host):
+            action()
+            self.workflow.do_engine_steps()
+            return self._snapshot(host, before)
+
+    def _snapshot(self, host: Host, before: Mapping[UUID, int]) -> Snapshot:
+        positions: list[Position] = []
+        ready: list[ReadyTask] = []
+        timers: list[WaitingTimer] = []
+        data: dict[str, Any] = {}
+        for task in self.workflow.get_tasks(state=TaskState.READY | TaskState.WAITING):
+            spec = task.task_spec
+            element_id = getattr(spec, "bpmn_id", None)
+            if element_id is None:
+                continue
+            if task.state == TaskState.READY and isinstance(spec, UserTask):
+                ready.append(self._ready(task, element_id))
+                positions.append(Position(element_id, spec.bpmn_name or element_id, "user_task"))
+                data.update(task.data)
+            elif task.state == TaskState.WAITING and isinstance(spec, CatchingEvent):
+                due = _due(task.internal_data.get("event_value")) if _has_timer(task) else None
+                if due is not None:
+                    timers.append(WaitingTimer(str(task.id), element_id, due, self._timer_text(spec)))
+                if not isinstance(spec, BoundaryEvent):
+                    positions.append(Position(element_id, spec.bpmn_name or element_id, _event_kind(task), due))
+                    data.update(task.data)
+        finished = self.workflow.is_completed()
+        if finished:
+            data.update(self.workflow.data)
+            data.update(self.workflow.last_task.data if self.workflow.last_task else {})
+        return Snapshot(
+            state=self.dump(),
+            positions=positions,
+            ready=ready,
+            timers=timers,
+            happened=self._happened(before),
+            data=_jsonable(data),
+            finished=finished,
+            end_element=self._end_element() if finished else None,
+        )
+
+    def _ready(self, task: Task, element_id: str) -> ReadyTask:
+        info = self.process.user_tasks.get(element_id)
+        role = info.lane if info else getattr(task.task_spec, "lane", None)
+        stage_days, unit = None, None
+        if info and info.role_expression:
+            role = str(self._evaluate(task, info.role_expression))
+        if info and info.deadline:
+            stage_days, unit = int(self._evaluate(task, info.deadline.expression)), info.deadline.unit
+        return ReadyTask(str(task.id), element_id, task.task_spec.bpmn_name or element_id, role, stage_days, unit)
+
+    def _evaluate(self, task: Task, expression: str) -> Any:
+        try:
+            return self.workflow.script_engine.evaluate(task, expression)
+        except Exception as exc:  # noqa: BLE001 - reported with the element it belongs to
+            raise _error(exc) from None
+
+    @staticmethod
+    def _timer_text(spec: Any) -> str:
+        definition = spec.event_definition
+        if isinstance(definition, MultipleEventDefinition):
+            definition = next(d for d in definition.event_definitions if isinstance(d, TimerEventDefinition))
+        return str(getattr(definition, "expression", ""))
+
+    def _happened(self, before: Mapping[UUID, int]) -> list[Happened]:
+        done = [
+            t for t in self.workflow.get_tasks(state=TaskState.COMPLETED)
+            if before.get(t.id) != TaskState.COMPLETED and getattr(t.task_spec, "bpmn_id", None)
+        ]
+        done.sort(key=lambda t: t.last_state_change)
+        out = []
+        for task in done:
+            element_id = task.task_spec.bpmn_id
+            info = self.process.elements.get(element_id)
+            kind = (info.event if info else None) or _event_kind(task) or (info.kind if info else type(task.task_spec).__name__)
+            out.append(Happened(element_id, task.task_spec.bpmn_name or element_id, kind))
+        return out
+
+    def _end_element(self) -> str | None:
+        ends = [t for t in self.workflow.get_tasks(state=TaskState.COMPLETED) if isinstance(t.task_spec, EndEvent)]
+        ends.sort(key=lambda t: t.last_state_change)
+        return ends[-1].task_spec.bpmn_id if ends else None
+
+
+def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
+    """Task data as JSON would give it back (the host stores it as JSON)."""
+    result: dict[str, Any] = json.loads(json.dumps(data, default=str))
+    return result

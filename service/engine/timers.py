@@ -1,0 +1,37 @@
+"""Timer expressions: checked when a diagram is deployed, so a timer that cannot evaluate is refused then."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable
+
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+
+from . import expressions
+
+_ISO_LIKE = re.compile(r"^(R\d*/|P|\d{4}-\d{2}-\d{2})", re.IGNORECASE)
+
+
+def _check_literal(value: str, source: str) -> None:
+    try:
+        if value.upper().startswith("R"):
+            TimerEventDefinition.parse_iso_recurring_interval(value)
+        else:
+            TimerEventDefinition.parse_time_or_duration(value)
+    except Exception:  # noqa: BLE001 - Spiff raises bare Exception for a bad duration
+        raise expressions.ForbiddenExpression(source, "not an ISO 8601 date, duration or cycle") from None
+
+
+def check_timer_expression(text: str, known_functions: Iterable[str]) -> None:
+    """Refuse a timer text that cannot give a due time: empty, unquoted ISO, bad literal, unknown call."""
+    if not text:
+        raise expressions.ForbiddenExpression(text, "timer has no expression")
+    if _ISO_LIKE.match(text) and not text.startswith(("'", '"')):
+        raise expressions.ForbiddenExpression(text, f"timer texts are expressions: write '{text}' in quotes")
+    expressions.check(text, known_functions)
+    tree = ast.parse(text.strip(), mode="eval").body
+    if isinstance(tree, ast.Constant):
+        if not isinstance(tree.value, str):
+            raise expressions.ForbiddenExpression(text, "a timer must give an ISO 8601 string")
+        _check_literal(tree.value, text)

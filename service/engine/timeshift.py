@@ -1,0 +1,48 @@
+"""Makes SpiffWorkflow's timer code read the host's clock instead of the wall clock.
+
+SpiffWorkflow computes and compares timer due times with ``datetime.now(timezone.utc)`` inside
+its timer module. Every engine operation runs inside :func:`engine_time`, which sets the instant
+the host's Clock gave; the timer module's ``datetime`` is replaced once by a subclass whose
+``now()`` returns that instant. Outside an operation it falls back to the real time.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone, tzinfo
+
+from SpiffWorkflow.bpmn.specs.event_definitions import timer as _timer_module
+
+_current: contextvars.ContextVar[datetime | None] = contextvars.ContextVar("jiuzhu_engine_now", default=None)
+
+
+class _HostDateTime(datetime):
+    @classmethod
+    def now(cls, tz: tzinfo | None = None) -> datetime:  # type: ignore[override]
+        fixed = _current.get()
+        if fixed is None:
+            return datetime.now(tz)
+        return fixed.astimezone(tz) if tz is not None else fixed
+
+
+_timer_module.datetime = _HostDateTime  # type: ignore[misc]
+
+
+@contextmanager
+def engine_time(now: datetime) -> Iterator[None]:
+    """Run the enclosed engine calls as if the time were ``now`` (timezone-aware)."""
+    if now.tzinfo is None:
+        raise ValueError("engine time must be timezone-aware")
+    token = _current.set(now)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+# A timer text without an offset means China Standard Time (no daylight saving since 1991),
+# not the server's local zone.
+SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
+_timer_module.LOCALTZ = SHANGHAI  # type: ignore[attr-defined]

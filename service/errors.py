@@ -1,0 +1,44 @@
+"""The service's errors; one handler in app.py maps them to HTTP. Nothing below a router raises HTTPException."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ServiceError(Exception):
+    status = 500
+
+    def __init__(self, detail: Any) -> None:
+        super().__init__(detail if isinstance(detail, str) else repr(detail))
+        self.detail = detail
+
+
+class NotFound(ServiceError):
+    status = 404
+
+
+class Forbidden(ServiceError):
+    status = 403
+
+
+class Unauthorized(ServiceError):
+    status = 401
+
+
+class Conflict(ServiceError):
+    status = 409
+
+
+class Invalid(ServiceError):
+    """422: ``detail`` is a list of {"loc": [...], "msg": ..., "type": ...} like FastAPI's own."""
+
+    status = 422
+
+    def __init__(self, problems: list[dict[str, Any]] | str, loc: tuple[str, ...] = ("body",)) -> None:
+        if isinstance(problems, str):
+            problems = [{"loc": list(loc), "msg": problems, "type": "value_error"}]
+        super().__init__(problems)
+
+
+def problem(loc: tuple[str | int, ...], msg: str, kind: str = "value_error") -> dict[str, Any]:
+    return {"loc": list(loc), "msg": msg, "type": kind}

@@ -1,0 +1,14 @@
+"""Imports every domain's models so the metadata is complete (for Alembic and create_all)."""
+
+from __future__ import annotations
+
+
+def load_all() -> None:
+    from .admin import models as admin  # noqa: F401
+    from .audit import models as audit  # noqa: F401
+    from .auth import models as auth  # noqa: F401
+    from .calendar import models as calendar  # noqa: F401
+    from .cases import models as cases  # noqa: F401
+    from .definitions import models as definitions  # noqa: F401
+    from .tasks import models as tasks  # noqa: F401
+    from .timers import models as timers  # noqa: F401

@@ -1,0 +1,90 @@
+"""Task queues and completing a task."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..audit import service as audit
+from ..auth.models import User
+from ..auth.service import in_scope, scope_prefix
+from ..cases import workflow
+from ..cases.models import Case
+from ..cases.service import load as load_case
+from ..cases.workflow import Operation
+from ..definitions.service import Registry
+from ..errors import Conflict, Forbidden, NotFound
+from . import forms
+from .models import CaseTask
+from .schemas import TaskOut
+
+
+def task_out(registry: Registry, session: Session, task: CaseTask, case: Case, today: date) -> TaskOut:
+    info = registry.meta(session, case.process_key, case.process_version).user_tasks.get(task.element_id)
+    return TaskOut(
+        id=task.id, case_id=task.case_id, case_number=case.number, kind=task.kind, element_id=task.element_id,
+        name=task.name, role=task.role, region=task.region, status=task.status, opened_at=task.opened_at,
+        due_on=task.due_on, overdue=task.status == "open" and task.due_on is not None and today > task.due_on,
+        form=[f.describe() for f in info.form] if info else [], completed_at=task.completed_at, completed_by=task.completed_by,
+    )
+
+
+def open_tasks(session: Session, case_ids: list[int]) -> dict[int, list[CaseTask]]:
+    out: dict[int, list[CaseTask]] = {i: [] for i in case_ids}
+    if case_ids:
+        query = select(CaseTask).where(CaseTask.case_id.in_(case_ids), CaseTask.status == "open").order_by(CaseTask.opened_at, CaseTask.id)
+        for task in session.scalars(query):
+            out[task.case_id].append(task)
+    return out
+
+
+def queue(session: Session, user: User, today: date, *, kind: str | None, region: str | None, element_id: str | None,
+          overdue: bool | None, due_before: date | None, page: int, page_size: int) -> tuple[list[tuple[CaseTask, Case]], int]:
+    """The caller's queue: open tasks for their role, in their region."""
+    query = select(CaseTask, Case).join(Case, Case.id == CaseTask.case_id).where(CaseTask.status == "open")
+    if user.role != "admin":
+        query = query.where(CaseTask.role == user.role, CaseTask.region.like(scope_prefix(user.region) + "%"))
+    if kind:
+        query = query.where(CaseTask.kind == kind)
+    if region:
+        query = query.where(CaseTask.region.like(region + "%"))
+    if element_id:
+        query = query.where(CaseTask.element_id == element_id)
+    if overdue is True:
+        query = query.where(CaseTask.due_on < today)
+    if due_before:
+        query = query.where(CaseTask.due_on < due_before)
+    total = session.scalar(select(func.count()).select_from(query.with_only_columns(CaseTask.id).subquery())) or 0
+    rows = session.execute(query.order_by(CaseTask.due_on.is_(None), CaseTask.due_on, CaseTask.opened_at)
+                           .offset((page - 1) * page_size).limit(page_size)).all()
+    return [(t, c) for t, c in rows], total
+
+
+def load(session: Session, user: User, task_id: str) -> CaseTask:
+    task = session.get(CaseTask, task_id)
+    if task is None or not in_scope(user, task.region):
+        raise NotFound(f"task {task_id} not found")
+    return task
+
+
+def complete(op: Operation, user: User, task_id: str, data: Any) -> Case:
+    """Check the role and the form, run the task in the workflow, and record who did it."""
+    task = load(op.session, user, task_id)
+    if user.role != task.role:
+        raise Forbidden(f"task '{task.name}' is for role '{task.role}', not '{user.role}'")
+    case = load_case(op.session, user, task.case_id, lock=True)
+    op.session.refresh(task)
+    if task.status != "open":
+        raise Conflict(f"task '{task.name}' is {task.status}, not open")
+    if case.status != "active":
+        raise Conflict(f"case {case.number} is {case.status}")
+    info = workflow.process_of(op, case).user_tasks.get(task.element_id)
+    cleaned = forms.validate(info.form if info else (), data)
+    task.status, task.completed_at, task.completed_by, task.data = "done", op.now, user.name, cleaned
+    audit.record(op.session, case=case, at=op.now, actor=user.name, type="task.completed", element_id=task.element_id,
+                 data={"task_id": task.id, "data": cleaned})
+    workflow.run(op, case, lambda instance, host: instance.complete_task(task.id, cleaned, host))
+    return case
