@@ -86,13 +86,16 @@ def deploy(files: Annotated[list[Path], typer.Argument(exists=True, dir_okay=Fal
     from .migrate import prepare
 
     services = _services()
-    prepare(services, deploy=False)
+    prepare(services)
     for path in files:
         try:
             with transaction(services.sessions) as session:
                 done = services.registry.deploy(session, path.read_bytes(), path.name, "cli", services.clock.now())
         except ServiceError as exc:
-            err.print(f"[red]{path.name}: refused[/red] {exc.detail}")
+            problems = exc.detail if isinstance(exc.detail, list) else [{"msg": exc.detail}]
+            for p in problems:
+                where = f" {p['element_id']}:" if p.get("element_id") else ""
+                err.print(f"[red]{path.name}: refused[/red]{where} {p['msg']}", highlight=False)
             raise typer.Exit(1) from None
         state = "deployed" if done.created else "unchanged"
         print(f"{path.name}: {done.definition.key} version {done.definition.version} ({state})")

@@ -1,0 +1,125 @@
+"""Plain factory functions and an API driver for tests."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import datetime
+from typing import Any
+
+import httpx
+from fastapi.testclient import TestClient
+from stdnum.cn import ric
+
+from service.auth import service as auth
+from service.clock import FixedClock
+from service.db import transaction
+from service.deps import Services
+from service.timers.service import fire_due
+
+TOWNSHIP = "220283101000"
+VILLAGE = "220283101001"
+OTHER_TOWNSHIP = "220283102000"
+COUNTY = "220283000000"
+
+_seq = itertools.count(1)
+
+
+def resident_id(birth: str = "19650312", region: str = "220283", seq: int | None = None) -> str:
+    """A checksum-valid resident ID; each call gives a new one unless ``seq`` is given."""
+    body = f"{region}{birth}{(seq if seq is not None else next(_seq)) % 1000:03d}"
+    return body + str(ric.calc_check_digit(body + "0"))
+
+
+def case_payload(kind: str = "dibao", region: str = VILLAGE, *, near: bool = False, household: int = 1,
+                 applicant_id: str | None = None, **application: Any) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "region": region,
+        "hukou": "rural",
+        "applicant": {"name": "张三", "id_number": applicant_id or resident_id()},
+        "household": [{"name": f"李{i}", "id_number": resident_id("19700101"), "relation": "spouse" if i == 0 else "child"}
+                      for i in range(household)],
+        "near_relative_of_staff": near,
+        "application": {"reason": "因病致贫", "monthly_income": 400, "requested_amount": 0, "emergency": False, **application},
+    }
+
+
+ACCEPT = {"materials_complete": True}
+INCOMPLETE = {"materials_complete": False, "missing": ["户口簿", "收入证明"]}
+INFO = {"result": "pass", "note": "核对无异常"}
+VISIT = {"visitors": ["王五", "赵六"], "findings": "家庭收入低于标准", "disputed": False}
+DISPUTED_VISIT = {**VISIT, "disputed": True}
+COUNTY_VISIT = {"visitors": ["县民政甲", "县民政乙"], "findings": "情况属实"}
+APPRAISAL = {"attendees": 7, "result": "support", "minutes": "评议通过"}
+ELIGIBLE = {"eligible": True, "monthly_amount": 500}
+INELIGIBLE = {"eligible": False, "reason": "家庭人均收入高于低保标准"}
+CONFIRM = {"approved": True, "attendees": ["甲", "乙", "丙", "丁", "戊"], "minutes": "合议通过", "amount": 500}
+REFUSE = {"approved": False, "attendees": ["甲", "乙", "丙", "丁", "戊"], "minutes": "合议不通过", "reason": "收入超标"}
+NOTIFY = {"notified_on": "2026-11-20", "method": "书面送达"}
+ARCHIVE = {"archive_no": "2026-0001"}
+TO_PUBLICITY = [("accept", ACCEPT), ("info_check", INFO), ("home_visit", VISIT), ("review", ELIGIBLE)]
+
+
+class Api:
+    """Drives the REST API the way a client would, with users made on demand."""
+
+    def __init__(self, client: TestClient, services: Services, clock: FixedClock) -> None:
+        self.client = client
+        self.services = services
+        self.clock = clock
+        self._tokens: dict[tuple[str, str], str] = {}
+
+    def headers(self, role: str = "township", region: str | None = None) -> dict[str, str]:
+        region = region or {"village": VILLAGE, "county": COUNTY, "admin": "000000000000", "designer": COUNTY}.get(role, TOWNSHIP)
+        key = (role, region)
+        if key not in self._tokens:
+            with transaction(self.services.sessions) as session:
+                now = self.clock.now()
+                user = auth.create_user(session, f"{role}-{region}-{len(self._tokens)}", role, region, now)
+                self._tokens[key] = auth.issue_token(session, user, now, 3650)
+        return {"Authorization": f"Bearer {self._tokens[key]}"}
+
+    def create(self, payload: dict[str, Any] | None = None, role: str = "township", **kwargs: Any) -> dict[str, Any]:
+        response = self.client.post("/api/v1/cases", json=payload or case_payload(**kwargs), headers=self.headers(role))
+        assert response.status_code == 201, response.text
+        return dict(response.json())
+
+    def case(self, case_id: int, role: str = "township") -> dict[str, Any]:
+        response = self.client.get(f"/api/v1/cases/{case_id}", headers=self.headers(role))
+        assert response.status_code == 200, response.text
+        return dict(response.json())
+
+    def task_id(self, case_id: int, element_id: str) -> str:
+        tasks = [t for t in self.case(case_id, "admin")["tasks"] if t["element_id"] == element_id]
+        assert tasks, f"no open task {element_id} on case {case_id}: {self.case(case_id, 'admin')['positions']}"
+        return str(tasks[0]["id"])
+
+    def complete(self, case_id: int, element_id: str, data: dict[str, Any], role: str | None = None) -> httpx.Response:
+        task_id = self.task_id(case_id, element_id)
+        role = role or next(t["role"] for t in self.case(case_id, "admin")["tasks"] if t["id"] == task_id)
+        return self.client.post(f"/api/v1/tasks/{task_id}/complete", json={"data": data}, headers=self.headers(role))
+
+    def step(self, case_id: int, element_id: str, data: dict[str, Any]) -> dict[str, Any]:
+        response = self.complete(case_id, element_id, data)
+        assert response.status_code == 200, response.text
+        return dict(response.json())
+
+    def walk(self, case_id: int, steps: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for element_id, data in steps:
+            result = self.step(case_id, element_id, data)
+        return result
+
+    def at(self, instant: datetime) -> int:
+        """Move the injected clock and fire what is due, as the timer worker would."""
+        self.clock.set(instant)
+        return fire_due(self.services, instant).fired
+
+    def history(self, case_id: int) -> list[dict[str, Any]]:
+        response = self.client.get(f"/api/v1/cases/{case_id}/history", headers=self.headers("admin"))
+        assert response.status_code == 200, response.text
+        return list(response.json())
+
+
+def elements(case: dict[str, Any]) -> set[str]:
+    return {p["element_id"] for p in case["positions"]}

@@ -1,0 +1,62 @@
+"""The jiuzhu command as a new user runs it (a real subprocess on a fresh SQLite file)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def jiuzhu(tmp_path: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "JIUZHU_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-m", "service.cli", *args], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=120)
+    if check:
+        assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+def test_migrate_user_add_prints_the_token_last_and_audit_verifies(tmp_path: Path) -> None:
+    assert "up to date" in jiuzhu(tmp_path, "migrate").stdout
+    out = jiuzhu(tmp_path, "user", "add", "wang", "--role", "township", "--region", "220283101000").stdout
+    token = out.strip().splitlines()[-1]
+    assert token.startswith("jz_") and len(token) > 30
+    with sqlite3.connect(tmp_path / "cli.db") as db:
+        stored = db.execute("select token_hash from api_tokens").fetchone()[0]
+    assert token not in stored
+    refused = jiuzhu(tmp_path, "user", "add", "wang", "--role", "township", "--region", "220283101000", check=False)
+    assert refused.returncode != 0 and "already exists" in refused.stderr
+    assert jiuzhu(tmp_path, "user", "add", "x", "--role", "king", "--region", "220283101000", check=False).returncode != 0
+    assert jiuzhu(tmp_path, "user", "revoke", "wang").stdout.startswith("revoked 1")
+    assert jiuzhu(tmp_path, "audit", "verify").stdout.startswith("ok")
+
+
+def test_audit_verify_fails_on_a_tampered_log(tmp_path: Path) -> None:
+    jiuzhu(tmp_path, "demo")
+    assert jiuzhu(tmp_path, "audit", "verify").stdout.startswith("ok")
+    with sqlite3.connect(tmp_path / "cli.db") as db:
+        db.execute("update audit_events set data = '{\"forged\": true}' where id = 3")
+    result = jiuzhu(tmp_path, "audit", "verify", check=False)
+    assert result.returncode != 0 and "event 3" in result.stdout
+
+
+def test_demo_seeds_cases_at_several_stages_and_prints_tokens(tmp_path: Path) -> None:
+    out = jiuzhu(tmp_path, "demo").stdout
+    assert "demo-township" in out and "jz_" in out and "/api/v1/tasks" in out
+    with sqlite3.connect(tmp_path / "cli.db") as db:
+        statuses = dict(db.execute("select status, count(*) from cases group by status").fetchall())
+        positions = {r[0] for r in db.execute("select element_id from case_positions")}
+    assert statuses == {"active": 4, "approved": 1}
+    assert {"accept", "home_visit", "publicity", "confirm"} <= positions
+
+
+def test_deploy_refuses_a_broken_diagram_with_the_reason(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.bpmn"
+    bad.write_text("<bpmn:definitions xmlns:bpmn='http://www.omg.org/spec/BPMN/20100524/MODEL'/>")
+    result = jiuzhu(tmp_path, "deploy", str(bad), check=False)
+    assert result.returncode == 1 and "no executable process" in result.stderr
+    assert "unchanged" in jiuzhu(tmp_path, "deploy", str(ROOT / "processes" / "dibao.bpmn")).stdout
