@@ -29,7 +29,7 @@ def upgrade(url: str) -> None:
     command.upgrade(alembic_config(url), "head")
 
 
-def prepare(services: "Services", *, deploy: bool = True) -> None:  # noqa: F821 - imported lazily to avoid a cycle
+def prepare(services: Services, *, deploy: bool = True) -> None:  # noqa: F821 - imported lazily to avoid a cycle
     """Make the database ready: migrate, the state row, published calendars, the repository's diagrams."""
     from .calendar.service import seed_from_files
 

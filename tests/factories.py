@@ -95,9 +95,12 @@ class Api:
         return str(tasks[0]["id"])
 
     def complete(self, case_id: int, element_id: str, data: dict[str, Any], role: str | None = None) -> httpx.Response:
+        """Complete the case's open task as a user of that role in the case's own township or village."""
+        case = self.case(case_id, "admin")
         task_id = self.task_id(case_id, element_id)
-        role = role or next(t["role"] for t in self.case(case_id, "admin")["tasks"] if t["id"] == task_id)
-        return self.client.post(f"/api/v1/tasks/{task_id}/complete", json={"data": data}, headers=self.headers(role))
+        role = role or next(t["role"] for t in case["tasks"] if t["id"] == task_id)
+        region = {"township": case["region"][:9] + "000", "village": case["region"]}.get(role)
+        return self.client.post(f"/api/v1/tasks/{task_id}/complete", json={"data": data}, headers=self.headers(role, region))
 
     def step(self, case_id: int, element_id: str, data: dict[str, Any]) -> dict[str, Any]:
         response = self.complete(case_id, element_id, data)

@@ -91,6 +91,8 @@ def upgrade() -> None:
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_cases_applicant_id_number'), ['applicant_id_number'], unique=False)
         batch_op.create_index('ix_cases_kind_status', ['kind', 'status'], unique=False)
+        batch_op.create_index('ix_cases_accepted_on', ['accepted_on'], unique=False)
+        batch_op.create_index('ix_cases_closed_at', ['closed_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_region'), ['region'], unique=False)
         batch_op.create_index('ix_cases_status_due_on', ['status', 'due_on'], unique=False)
         batch_op.create_index('ix_cases_township_status', ['township', 'status'], unique=False)
@@ -234,6 +236,8 @@ def downgrade() -> None:
         batch_op.drop_index('ix_cases_status_due_on')
         batch_op.drop_index(batch_op.f('ix_cases_region'))
         batch_op.drop_index('ix_cases_kind_status')
+        batch_op.drop_index('ix_cases_accepted_on')
+        batch_op.drop_index('ix_cases_closed_at')
         batch_op.drop_index(batch_op.f('ix_cases_applicant_id_number'))
 
     op.drop_table('cases')

@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -57,7 +57,7 @@ def record(session: Session, *, case: Case | None, at: datetime, actor: str, typ
 
 
 def _utc(at: datetime) -> datetime:
-    return at.astimezone(timezone.utc)
+    return at.astimezone(UTC)
 
 
 @dataclass

@@ -17,6 +17,8 @@ class Case(Base):
         Index("ix_cases_status_due_on", "status", "due_on"),
         Index("ix_cases_township_status", "township", "status"),
         Index("ix_cases_kind_status", "kind", "status"),
+        Index("ix_cases_accepted_on", "accepted_on"),
+        Index("ix_cases_closed_at", "closed_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -61,18 +61,16 @@ def _add(a: Any, b: Any) -> Any:
 
 def _mult(a: Any, b: Any) -> Any:
     for seq, times in ((a, b), (b, a)):
-        if isinstance(seq, (str, list, tuple)) and isinstance(times, int):
-            if len(seq) * max(times, 0) > MAX_LEN:
-                raise ValueError(f"result longer than {MAX_LEN}")
+        if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and len(seq) * max(times, 0) > MAX_LEN:
+            raise ValueError(f"result longer than {MAX_LEN}")
     if isinstance(a, int) and isinstance(b, int) and a.bit_length() + b.bit_length() > MAX_INT_BITS:
         raise ValueError("number too large")
     return a * b
 
 
 def _pow(a: Any, b: Any) -> Any:
-    if isinstance(a, int) and isinstance(b, int) and b > 0:
-        if b > MAX_INT_BITS or max(a.bit_length(), 1) * b > MAX_INT_BITS:
-            raise ValueError("number too large")
+    if isinstance(a, int) and isinstance(b, int) and b > 0 and max(a.bit_length(), 1) * b > MAX_INT_BITS:
+        raise ValueError("number too large")
     if isinstance(b, (int, float)) and abs(b) > MAX_INT_BITS:
         raise ValueError("exponent too large")
     result = a**b
@@ -251,7 +249,7 @@ class _Compiler:
                 raise self.refuse(f"comparison {type(op_node).__name__} is not allowed")
             ops.append(op)
         rights = [self.expr(c) for c in node.comparators]
-        pairs = list(zip(ops, rights))
+        pairs = list(zip(ops, rights, strict=True))
 
         def compare(f: _Frame) -> bool:
             a = left(f)
@@ -336,7 +334,7 @@ class _Compiler:
     def _Dict(self, node: ast.Dict) -> Node:
         if any(k is None for k in node.keys):
             raise self.refuse("**unpacking is not allowed")
-        pairs = [(self.expr(k), self.expr(v)) for k, v in zip(node.keys, node.values) if k]
+        pairs = [(self.expr(k), self.expr(v)) for k, v in zip(node.keys, node.values, strict=True) if k]
         return lambda f: {k(f): v(f) for k, v in pairs}
 
     def _ListComp(self, node: ast.ListComp) -> Node:

@@ -15,7 +15,6 @@ A user task declares what it accepts::
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from lxml import etree
 
@@ -33,6 +32,11 @@ BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 JIUZHU_NS = "urn:jiuzhu:bpmn:1"
 _NUMBER_ATTRS = {"min": "min", "max": "max", "exclusiveMin": "exclusive_min"}
 _KNOWN_ATTRS = {"name", "type", "label", "required", "requiredWhen", "minItems", "options", *_NUMBER_ATTRS}
+
+
+def _numbers(node: etree._Element) -> tuple[dict[str, float], int | None]:
+    numbers = {key: float(node.get(attr) or "") for attr, key in _NUMBER_ATTRS.items() if node.get(attr) is not None}
+    return numbers, int(node.get("minItems") or "") if node.get("minItems") else None
 
 
 def _field(node: etree._Element, element_id: str, known: set[str]) -> FieldSpec:
@@ -53,12 +57,8 @@ def _field(node: etree._Element, element_id: str, known: set[str]) -> FieldSpec:
             expressions.check(required_when, known)
         except expressions.ExpressionError as exc:
             raise refuse(f"requiredWhen: {exc.reason}") from None
-    numbers: dict[str, Any] = {}
     try:
-        for attr, key in _NUMBER_ATTRS.items():
-            if node.get(attr) is not None:
-                numbers[key] = float(node.get(attr) or "")
-        min_items = int(node.get("minItems")) if node.get("minItems") else None
+        numbers, min_items = _numbers(node)
     except ValueError:
         raise refuse("min, max, exclusiveMin and minItems must be numbers") from None
     options = tuple(o.strip() for o in (node.get("options") or "").split(",") if o.strip())

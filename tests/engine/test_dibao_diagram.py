@@ -14,7 +14,20 @@ from service.calendar.workdays import WorkingCalendar
 from service.clock import SHANGHAI
 from service.engine import Host, Instance, ProcessError, Snapshot, compile_bpmn, compile_dmn
 
-from ..factories import ACCEPT, APPRAISAL, ARCHIVE, CONFIRM, COUNTY_VISIT, ELIGIBLE, INCOMPLETE, INELIGIBLE, INFO, NOTIFY, REFUSE, VISIT
+from ..factories import (
+    ACCEPT,
+    APPRAISAL,
+    ARCHIVE,
+    CONFIRM,
+    COUNTY_VISIT,
+    ELIGIBLE,
+    INCOMPLETE,
+    INELIGIBLE,
+    INFO,
+    NOTIFY,
+    REFUSE,
+    VISIT,
+)
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
 RULES = RuleBook.load(PROCESSES / "rules", "shulan-2023")

@@ -1,0 +1,110 @@
+"""The monthly report (月报表) per township, as JSON, CSV or XLSX."""
+
+from __future__ import annotations
+
+import csv
+import io
+import statistics
+from collections import defaultdict
+from datetime import date, timedelta
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from ..auth.models import User
+from ..calendar.workdays import WorkingCalendar
+from ..cases.models import Case
+from ..cases.service import scoped
+from ..clock import local_date, start_of
+
+COLUMNS = [
+    ("township", "乡镇（街道）township"),
+    ("accepted", "受理 accepted"),
+    ("approved", "确认救助 approved"),
+    ("rejected", "不予救助 rejected"),
+    ("withdrawn", "撤回 withdrawn"),
+    ("overdue", "逾期 overdue"),
+    ("median_working_days", "办结中位工作日 median working days to decision"),
+]
+
+
+def month_bounds(month: str) -> tuple[date, date]:
+    """First and last day of ``YYYY-MM``; ValueError when it is not a month."""
+    year, number = (int(part) for part in month.split("-"))
+    first = date(year, number, 1)
+    last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    return first, last
+
+
+def _rows(session: Session, user: User, first: date, last: date, region: str | None) -> list[Case]:
+    """Cases with something to count in the month: accepted, closed, or due in it."""
+    end = start_of(last + timedelta(days=1))
+    query = scoped(select(Case), user, Case.region).where(or_(
+        Case.accepted_on.between(first, last),
+        Case.closed_at.between(start_of(first), end),
+        Case.due_on.between(first, last),
+    ))
+    if region:
+        query = query.where(Case.region.like(region + "%"))
+    return list(session.scalars(query))
+
+
+def monthly(session: Session, user: User, calendar: WorkingCalendar, month: str, region: str | None) -> dict[str, Any]:
+    """Counts per township for the month.
+
+    accepted: the statutory clock started in the month; approved / rejected / withdrawn: the case
+    closed so in the month; overdue: the case's due date fell in the month and it was still open
+    after it; median working days: from acceptance to closing, of the month's approvals and rejections.
+    """
+    first, last = month_bounds(month)
+    counts: dict[str, dict[str, Any]] = defaultdict(lambda: {k: 0 for k, _ in COLUMNS[1:-1]} | {"days": []})
+    for case in _rows(session, user, first, last, region):
+        row = counts[case.township]
+        closed = local_date(case.closed_at) if case.closed_at else None
+        if case.accepted_on and first <= case.accepted_on <= last:
+            row["accepted"] += 1
+        if closed and first <= closed <= last and case.status in ("approved", "rejected", "withdrawn"):
+            row[case.status] += 1
+            if case.status != "withdrawn" and case.accepted_on:
+                row["days"].append(calendar.working_days_between(case.accepted_on, closed))
+        if case.due_on and first <= case.due_on <= last and (closed is None or closed > case.due_on):
+            row["overdue"] += 1
+    townships, every = [], []
+    for code in sorted(counts):
+        row = counts[code]
+        days = row.pop("days")
+        every += days
+        townships.append({"township": code, **row, "median_working_days": statistics.median(days) if days else None})
+    totals = {k: sum(t[k] for t in townships) for k, _ in COLUMNS[1:-1]}
+    totals["median_working_days"] = statistics.median(every) if every else None
+    return {"month": month, "townships": townships, "totals": totals}
+
+
+def to_csv(report: dict[str, Any]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([label for _, label in COLUMNS])
+    for row in report["townships"]:
+        writer.writerow([row[key] if row[key] is not None else "" for key, _ in COLUMNS])
+    writer.writerow(["合计 total", *[report["totals"][k] if report["totals"][k] is not None else "" for k, _ in COLUMNS[1:]]])
+    return "\ufeff" + out.getvalue()  # a BOM so spreadsheet programs read the Chinese headers as UTF-8
+
+
+def to_xlsx(report: dict[str, Any]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = report["month"]
+    sheet.append([label for _, label in COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in report["townships"]:
+        sheet.append([row[key] for key, _ in COLUMNS])
+    sheet.append(["合计 total", *[report["totals"][k] for k, _ in COLUMNS[1:]]])
+    for column, width in zip("ABCDEFG", (16, 12, 16, 16, 12, 12, 30), strict=True):
+        sheet.column_dimensions[column].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,95 @@
+"""Supervision endpoints for county bureaus: overdue lists and the monthly report."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+from pydantic import BaseModel
+
+from ..cases.service import require_role
+from ..clock import local_date
+from ..deps import CurrentUser, NowDep, ServicesDep, SessionDep
+from ..errors import Invalid, problem
+from . import reports
+from .service import overdue_report
+
+router = APIRouter(prefix="/api/v1", tags=["supervision"])
+RegionQuery = Annotated[str | None, Query(pattern=r"^\d{1,12}$", description="region-code prefix within your scope")]
+
+
+class OverdueCase(BaseModel):
+    id: int
+    number: str
+    kind: str
+    region: str
+    due_on: date
+    status: Literal["overdue", "at_risk"]
+    working_days_over: int
+    working_days_left: int
+    stage: list[str]
+
+
+class LateTask(BaseModel):
+    task_id: str
+    case_id: int
+    number: str
+    region: str
+    element_id: str
+    name: str
+    role: str
+    due_on: date | None
+    working_days_over: int
+
+
+class Township(BaseModel):
+    township: str
+    overdue: int
+    at_risk: int
+    stage_overdue: int
+    cases: list[OverdueCase]
+    late_tasks: list[LateTask]
+
+
+class OverdueOut(BaseModel):
+    as_of: date
+    at_risk_days: int
+    totals: dict[str, int]
+    townships: list[Township]
+
+
+@router.get("/supervision/overdue", response_model=OverdueOut, responses={401: {}, 403: {}, 422: {}})
+def overdue(
+    services: ServicesDep, session: SessionDep, user: CurrentUser, now: NowDep, region: RegionQuery = None,
+    at_risk_days: Annotated[int | None, Query(ge=0, le=60, description="default: the rule pack's at_risk_days")] = None,
+) -> dict[str, Any]:
+    """Per township (9-digit code): overdue cases, cases due within the at-risk window, tasks past their stage deadline."""
+    require_role(user, "county", "admin")
+    days = at_risk_days if at_risk_days is not None else int(services.rules.get(services.rules.default_id).value("at_risk_days", "dibao"))
+    return overdue_report(session, user, local_date(now), services.calendars.get(session), days, region)
+
+
+@router.get("/reports/monthly", responses={200: {"content": {"application/json": {}, "text/csv": {},
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}, 401: {}, 403: {}, 422: {}})
+def monthly(
+    services: ServicesDep, session: SessionDep, user: CurrentUser,
+    month: Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM", examples=["2026-11"])],
+    format: Literal["json", "csv", "xlsx"] = "json", region: RegionQuery = None,
+) -> Any:
+    """Accepted, approved, rejected, withdrawn, overdue and median working days to decision, per township."""
+    require_role(user, "township", "county", "admin")
+    try:
+        report = reports.monthly(session, user, services.calendars.get(session), month, region)
+    except ValueError:
+        raise Invalid([problem(("query", "month"), "must be a month YYYY-MM")]) from None
+    name = f"jiuzhu-{month}"
+    if format == "csv":
+        return Response(reports.to_csv(report), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+    if format == "xlsx":
+        return Response(reports.to_xlsx(report),
+                        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+    return report

@@ -1,0 +1,83 @@
+"""County supervision: overdue and at-risk cases per township, and tasks past their stage deadline.
+
+Both queries read only the small indexed columns (``cases.status, due_on`` and ``tasks.status,
+due_on``): the answer is a handful of rows however many cases there are, and no workflow is read.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..auth.models import User
+from ..calendar.workdays import WorkingCalendar
+from ..cases.models import Case
+from ..cases.service import scoped
+from ..tasks.models import CaseTask
+
+
+def _case_row(case: Case, stages: list[str], today: date, calendar: WorkingCalendar) -> dict[str, Any]:
+    assert case.due_on is not None
+    overdue = today > case.due_on
+    return {
+        "id": case.id, "number": case.number, "kind": case.kind, "region": case.region, "due_on": case.due_on,
+        "status": "overdue" if overdue else "at_risk",
+        "working_days_over": calendar.working_days_between(case.due_on, today) if overdue else 0,
+        "working_days_left": calendar.working_days_between(today, case.due_on),
+        "stage": stages,
+    }
+
+
+def _stages(session: Session, case_ids: list[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = defaultdict(list)
+    if case_ids:
+        query = select(CaseTask.case_id, CaseTask.element_id).where(CaseTask.case_id.in_(case_ids), CaseTask.status == "open")
+        for case_id, element_id in session.execute(query.order_by(CaseTask.opened_at)):
+            out[case_id].append(element_id)
+    return out
+
+
+def _late_tasks(session: Session, user: User, today: date, region: str | None, calendar: WorkingCalendar) -> list[dict[str, Any]]:
+    query = scoped(select(CaseTask, Case.number).join(Case, Case.id == CaseTask.case_id), user, CaseTask.region)
+    query = query.where(CaseTask.status == "open", CaseTask.due_on < today)
+    if region:
+        query = query.where(CaseTask.region.like(region + "%"))
+    return [
+        {"task_id": task.id, "case_id": task.case_id, "number": number, "region": task.region, "element_id": task.element_id,
+         "name": task.name, "role": task.role, "due_on": task.due_on,
+         "working_days_over": calendar.working_days_between(task.due_on, today) if task.due_on else 0}
+        for task, number in session.execute(query.order_by(CaseTask.due_on))
+    ]
+
+
+def overdue_report(session: Session, user: User, today: date, calendar: WorkingCalendar, at_risk_days: int,
+                   region: str | None) -> dict[str, Any]:
+    """Per township: overdue cases, cases due within ``at_risk_days`` working days, late stages."""
+    boundary = calendar.add_working_days(today, at_risk_days)
+    query = scoped(select(Case), user, Case.region).where(Case.status == "active", Case.due_on <= boundary)
+    if region:
+        query = query.where(Case.region.like(region + "%"))
+    cases = list(session.scalars(query.order_by(Case.due_on, Case.id)))
+    stages = _stages(session, [c.id for c in cases])
+    townships: dict[str, dict[str, Any]] = {}
+
+    def township(code: str) -> dict[str, Any]:
+        return townships.setdefault(code, {"township": code, "overdue": 0, "at_risk": 0, "stage_overdue": 0,
+                                           "cases": [], "late_tasks": []})
+
+    for case in cases:
+        row = _case_row(case, stages[case.id], today, calendar)
+        entry = township(case.township)
+        entry[row["status"]] += 1
+        entry["cases"].append(row)
+    for task in _late_tasks(session, user, today, region, calendar):
+        entry = township(task["region"][:9])
+        entry["stage_overdue"] += 1
+        entry["late_tasks"].append(task)
+    ordered = sorted(townships.values(), key=lambda t: (-t["overdue"], -t["at_risk"], t["township"]))
+    totals = {key: sum(t[key] for t in ordered) for key in ("overdue", "at_risk", "stage_overdue")}
+    return {"as_of": today, "at_risk_days": at_risk_days, "totals": totals, "townships": ordered}
