@@ -22,6 +22,7 @@ from .config import Settings, get_settings
 from .deps import Services
 from .errors import ServiceError
 from .migrate import prepare
+from .publicity.router import router as publicity_router
 from .supervision.router import router as supervision_router
 from .tasks.router import router as tasks_router
 from .timers.worker import TimerLoop
@@ -105,7 +106,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, *, 
     _handlers(app)
     _body_limit(app, settings.max_body_bytes)
     metrics.install(app)
-    for router in (cases_router, tasks_router, calendar_router, supervision_router, admin_router):
+    for router in (cases_router, tasks_router, calendar_router, supervision_router, publicity_router, admin_router):
         app.include_router(router)
 
     @app.get("/healthz", tags=["health"])

@@ -1,0 +1,45 @@
+"""The public publicity feed: no token needed, nothing personal beyond what the law publishes."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from ..clock import local_date
+from ..deps import NowDep, SessionDep
+from .service import in_publicity
+
+router = APIRouter(prefix="/api/v1/publicity", tags=["publicity"])
+
+
+class Notice(BaseModel):
+    case_number: str
+    kind: str
+    name: str | None = Field(description="masked (张*); null when the applicant is a minor")
+    household_size: int
+    amount: float | None = Field(description="the proposed monthly amount, yuan")
+    place: str
+    from_: date | None = Field(alias="from", serialization_alias="from")
+    until: date | None
+
+    model_config = {"populate_by_name": True}
+
+
+class NoticePage(BaseModel):
+    items: list[Notice]
+    total: int
+
+
+@router.get("", response_model=NoticePage, response_model_by_alias=True)
+def publicity(
+    session: SessionDep, now: NowDep,
+    region: Annotated[str | None, Query(pattern=r"^\d{1,12}$", description="region-code prefix")] = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> NoticePage:
+    """Cases now in publicity (公示期): masked name, household size, amount, place and period."""
+    items, total = in_publicity(session, local_date(now), region, page, page_size)
+    return NoticePage(items=[Notice.model_validate(i) for i in items], total=total)

@@ -1,0 +1,58 @@
+"""The public notice of cases in publicity (公示): only what may be published.
+
+Seed 000 §2(4) and DB 19: a notice shows the name, household size, amount and place, for the
+publicity period, and nothing else. Names are masked (张*); an applicant under 18 (from the birth
+date in the ID number) is never named. No ID number, phone, address detail or household member
+ever leaves this module.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from stdnum import numdb
+
+from ..cases.models import Case, CasePosition
+from ..cases.schemas import birth_date
+from ..privacy import mask_name
+
+ADULT_AGE = 18
+
+
+def age_on(born: date, on: date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def place(region: str) -> str:
+    """Province and county by name (GB/T 2260), then the full code for township and village."""
+    names = {k: v for _, props in numdb.get("cn/loc").info(region[:6]) for k, v in props.items()}
+    county = names.get("county", "").split("]")[-1].split(",")[-1]
+    return f"{names.get('province', '')}{county} {region}".strip()
+
+
+def notice(case: Case, today: date) -> dict[str, Any]:
+    minor = age_on(birth_date(case.applicant_id_number), today) < ADULT_AGE
+    facts = case.facts or {}
+    return {
+        "case_number": case.number,
+        "kind": case.kind,
+        "name": None if minor else mask_name(case.applicant_name),
+        "household_size": 1 + len(case.household or []),
+        "amount": facts.get("monthly_amount", facts.get("amount")),
+        "place": place(case.region),
+        "from": facts.get("publicity_from"),
+        "until": facts.get("publicity_until"),
+    }
+
+
+def in_publicity(session: Session, today: date, region: str | None, page: int, page_size: int) -> tuple[list[dict[str, Any]], int]:
+    query = select(Case).where(Case.status == "active", Case.id.in_(
+        select(CasePosition.case_id).where(CasePosition.element_id == "publicity")))
+    if region:
+        query = query.where(Case.region.like(region + "%"))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(Case.region, Case.id).offset((page - 1) * page_size).limit(page_size))
+    return [notice(c, today) for c in rows], total
