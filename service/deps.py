@@ -20,7 +20,7 @@ from .clock import Clock, DatabaseClock, SystemClock
 from .config import Settings
 from .db import make_engine, make_session_factory
 from .definitions.service import Registry
-from .errors import Unauthorized
+from .errors import Incident, Unauthorized
 
 
 @dataclass
@@ -59,6 +59,11 @@ def get_session(services: ServicesDep) -> Iterator[Session]:
     try:
         yield session
         session.commit()
+    except Incident as incident:
+        session.rollback()
+        incident.persist(session)
+        session.commit()
+        raise
     except BaseException:
         session.rollback()
         raise

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 
@@ -27,6 +28,18 @@ class Unauthorized(ServiceError):
 
 class Conflict(ServiceError):
     status = 409
+
+
+class Incident(Conflict):
+    """409 for a failure inside a diagram; ``persist`` records the incident after the rollback.
+
+    The request's own changes are rolled back (nothing half-written); then, in a new transaction,
+    the case is marked with the incident so supervisors and designers see it.
+    """
+
+    def __init__(self, detail: Any, persist: Callable[[Any], None]) -> None:
+        super().__init__(detail)
+        self.persist = persist
 
 
 class Invalid(ServiceError):

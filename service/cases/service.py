@@ -13,7 +13,7 @@ from ..audit.models import AuditEvent
 from ..auth.models import User
 from ..auth.service import in_scope, scope_prefix
 from ..calendar.functions import statutory_due_on
-from ..engine import Instance
+from ..engine import Instance, ProcessError
 from ..errors import Conflict, Forbidden, Invalid, NotFound, problem
 from ..timers.models import Timer
 from . import workflow
@@ -92,7 +92,11 @@ def create(op: Operation, user: User, payload: CaseCreate) -> Case:
     audit.record(op.session, case=case, at=op.now, actor=op.actor, type="case.created",
                  data={"number": case.number, "kind": case.kind, "region": case.region, "rule_pack": pack.id,
                        "process": {"key": process.key, "version": version}})
-    _, snapshot = Instance.start(process, start_data(payload), workflow.host_for(op, case))
+    try:
+        _, snapshot = Instance.start(process, start_data(payload), workflow.host_for(op, case))
+    except ProcessError as exc:
+        raise Conflict({"element_id": exc.element_id,
+                        "reason": f"process {process.key} version {version} cannot start: {exc.reason}"}) from None
     workflow.apply(op, case, process, snapshot)
     return case
 
@@ -159,8 +163,7 @@ def history(session: Session, case: Case) -> list[AuditEvent]:
 def file_objection(op: Operation, user: User, case: Case, text: str) -> None:
     require_role(user, "village", "township", "county")
     require_active(case)
-    process = workflow.process_of(op, case)
-    if "objection" not in Instance.restore(process, case.workflow).waiting_messages():
+    if "objection" not in workflow.peek(op, case).waiting_messages():
         raise Conflict(f"case {case.number} is not in publicity; objections are taken during publicity")
     audit.record(op.session, case=case, at=op.now, actor=op.actor, type="objection.filed", element_id="objection", data={"text": text})
     workflow.run(op, case, lambda instance, host: instance.deliver_message("objection", {"objection_text": text}, host))

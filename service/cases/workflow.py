@@ -34,7 +34,7 @@ from ..engine import (
     ReadyTask,
     Snapshot,
 )
-from ..errors import Conflict
+from ..errors import Incident
 from ..tasks.models import CaseTask
 from ..timers.models import Timer
 from .models import Case, CasePosition
@@ -76,6 +76,15 @@ def process_of(op: Operation, case: Case) -> CompiledProcess:
     return op.services.registry.meta(op.session, case.process_key, case.process_version)
 
 
+def peek(op: Operation, case: Case) -> Instance:
+    """The case's workflow, restored to be read (e.g. what messages it waits for)."""
+    try:
+        return Instance.restore(process_of(op, case), case.workflow)
+    except ProcessError as exc:
+        detail = {"element_id": exc.element_id, "reason": exc.reason}
+        raise Incident(detail, lambda session: record_incident(session, case.id, op.now, op.actor, detail)) from None
+
+
 def run(op: Operation, case: Case, action: Callable[[Instance, Host], Snapshot]) -> Snapshot:
     """Restore the case's workflow, run ``action`` on it, and store the outcome.
 
@@ -86,15 +95,27 @@ def run(op: Operation, case: Case, action: Callable[[Instance, Host], Snapshot])
         instance = Instance.restore(process, case.workflow)
         snapshot = action(instance, host_for(op, case))
     except ProcessError as exc:
-        raise Conflict({"element_id": exc.element_id, "reason": f"the process failed: {exc.reason}"}) from None
+        detail = {"element_id": exc.element_id, "reason": f"the process failed: {exc.reason}"}
+        raise Incident(detail, lambda session: record_incident(session, case.id, op.now, op.actor, detail)) from None
     apply(op, case, process, snapshot)
     return snapshot
+
+
+def record_incident(session: Session, case_id: int, at: datetime, actor: str, detail: dict[str, Any]) -> Case | None:
+    """Mark the case with a failure inside its diagram, in the history too; it waits for a designer's fix."""
+    case = session.get(Case, case_id)
+    if case is not None:
+        case.incident = {"at": at.isoformat(), **detail}
+        audit.record(session, case=case, at=at, actor=actor, type="case.incident", element_id=detail.get("element_id"),
+                     data={"reason": detail.get("reason")})
+    return case
 
 
 def apply(op: Operation, case: Case, process: CompiledProcess, snapshot: Snapshot) -> None:
     case.workflow = snapshot.state
     case.serializer_version = SERIALIZER_VERSION
     case.updated_at = op.now
+    case.incident = None
     for happened in snapshot.happened:
         _on_happened(op, case, happened.element_id, happened.kind)
     _sync_tasks(op, case, snapshot.ready)

@@ -14,16 +14,16 @@ import logging
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..audit import service as audit
 from ..cases import workflow
 from ..cases.models import Case
 from ..db import transaction
 from ..deps import Services
-from ..errors import Conflict
+from ..errors import Incident
 from .models import Timer
 
 log = logging.getLogger("jiuzhu.timers")
@@ -51,22 +51,23 @@ def _fire_case(services: Services, session: Session, case: Case, now: datetime, 
         with session.begin_nested():
             snapshot = workflow.run(op, case, lambda instance, host: instance.fire_timers(host))
         sweep.fired += sum(1 for h in snapshot.happened if h.kind == "timer")
-    except Conflict as exc:
-        _incident(session, case, now, str(exc.detail))
+    except Incident as exc:
+        _incident(session, case, now, exc.detail)
         sweep.failed += 1
         return
     stuck = session.scalars(select(Timer).where(Timer.case_id == case.id, Timer.due_at <= now, Timer.failed_at.is_(None))).all()
     if stuck:  # the engine did not fire what the row says is due: never loop on it
-        _incident(session, case, now, f"timer(s) {', '.join(t.element_id for t in stuck)} due but not fired by the engine")
+        names = ", ".join(t.element_id for t in stuck)
+        _incident(session, case, now, {"element_id": stuck[0].element_id, "reason": f"timer(s) {names} due but not fired by the engine"})
         sweep.failed += 1
 
 
-def _incident(session: Session, case: Case, now: datetime, reason: str) -> None:
-    log.error("case %s incident: %s", case.number, reason)
-    case.incident = {"at": now.isoformat(), "reason": reason}
+def _incident(session: Session, case: Case, now: datetime, detail: dict[str, Any]) -> None:
+    """The case waits for a designer: its due timers are set aside so no sweep spins on them."""
+    log.error("case %s incident at %s: %s", case.number, detail.get("element_id"), detail.get("reason"))
+    workflow.record_incident(session, case.id, now, "system", detail)
     for timer in session.scalars(select(Timer).where(Timer.case_id == case.id, Timer.due_at <= now)):
-        timer.failed_at, timer.last_error = now, reason[:2000]
-    audit.record(session, case=case, at=now, actor="system", type="case.incident", data={"reason": reason})
+        timer.failed_at, timer.last_error = now, str(detail.get("reason"))[:2000]
 
 
 def sweep_once(services: Services, now: datetime, batch: int | None = None) -> Sweep:

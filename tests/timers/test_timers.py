@@ -120,3 +120,24 @@ def test_timer_loop_in_the_server_fires_within_seconds(api: Api, database_url: s
                 break
             time.sleep(0.05)
         assert "confirm" in elements(client.get(f"/api/v1/cases/{case['id']}", headers=api.headers()).json())
+
+
+def test_a_failure_after_a_timer_fires_is_an_incident_and_the_sweep_does_not_spin(api: Api) -> None:
+    from pathlib import Path
+
+    from service.db import transaction
+
+    dmn = (Path(__file__).resolve().parents[2] / "processes" / "delegation.dmn").read_text(encoding="utf-8")
+    broken = dmn.replace("<text>kind</text>", "<text>kind_of_case</text>")  # no such variable: fails when evaluated
+    with transaction(api.services.sessions) as session:
+        api.services.registry.deploy(session, broken.encode(), "delegation.dmn", "designer", api.clock.now())
+    case = api.create()
+    api.walk(case["id"], TO_PUBLICITY)
+    instant = datetime(2026, 11, 10, 0, 0, 1, tzinfo=SHANGHAI)
+    sweep = fire_due(api.services, instant)
+    assert (sweep.fired, sweep.failed) == (0, 1)
+    after = api.case(case["id"])
+    assert after["incident"]["element_id"] == "delegation" and "kind_of_case" in after["incident"]["reason"]
+    assert "publicity" in elements(after)  # nothing moved
+    assert fire_due(api.services, instant).claimed == 0  # the failed timer is set aside, not retried in a loop
+    assert [e["type"] for e in api.history(case["id"])][-1] == "case.incident"
