@@ -13,6 +13,7 @@ from . import service
 from .present import case_out, cases_out
 from .schemas import (
     CaseCreate,
+    CaseId,
     CaseOut,
     CasePage,
     HistoryEvent,
@@ -59,12 +60,12 @@ def list_cases(
 
 
 @router.get("/{case_id}", response_model=CaseOut, responses=ERRORS)
-def get_case(case_id: int, services: ServicesDep, session: SessionDep, user: CurrentUser, now: NowDep) -> CaseOut:
+def get_case(case_id: CaseId, services: ServicesDep, session: SessionDep, user: CurrentUser, now: NowDep) -> CaseOut:
     return _out(services, session, user, now, case_id)
 
 
 @router.get("/{case_id}/history", response_model=list[HistoryEvent], responses=ERRORS)
-def case_history(case_id: int, session: SessionDep, user: CurrentUser) -> list[HistoryEvent]:
+def case_history(case_id: CaseId, session: SessionDep, user: CurrentUser) -> list[HistoryEvent]:
     """The case's audit events, oldest first."""
     case = service.load(session, user, case_id)
     return [HistoryEvent(at=e.at, actor=e.actor, type=e.type, element_id=e.element_id, data=e.data)
@@ -72,7 +73,7 @@ def case_history(case_id: int, session: SessionDep, user: CurrentUser) -> list[H
 
 
 @router.post("/{case_id}/objections", response_model=CaseOut, responses={**ERRORS, 403: {}, 409: {}, 422: {}})
-def file_objection(case_id: int, body: ObjectionIn, services: ServicesDep, session: SessionDep, user: CurrentUser, now: NowDep) -> CaseOut:
+def file_objection(case_id: CaseId, body: ObjectionIn, services: ServicesDep, session: SessionDep, user: CurrentUser, now: NowDep) -> CaseOut:
     """An objection during publicity (公示期异议): the case now holds a ``handle_objection`` task."""
     case = service.load(session, user, case_id, lock=True)
     service.file_objection(Operation(services, session, now, user.name), user, case, body.text)
@@ -80,7 +81,7 @@ def file_objection(case_id: int, body: ObjectionIn, services: ServicesDep, sessi
 
 
 @router.post("/{case_id}/withdraw", response_model=CaseOut, responses={**ERRORS, 403: {}, 409: {}, 422: {}})
-def withdraw_case(case_id: int, body: Reason, services: ServicesDep, session: SessionDep, user: CurrentUser, now: NowDep) -> CaseOut:
+def withdraw_case(case_id: CaseId, body: Reason, services: ServicesDep, session: SessionDep, user: CurrentUser, now: NowDep) -> CaseOut:
     """The applicant withdraws; open tasks and timers end."""
     case = service.load(session, user, case_id, lock=True)
     service.withdraw(Operation(services, session, now, user.name), user, case, body.reason)
@@ -88,7 +89,7 @@ def withdraw_case(case_id: int, body: Reason, services: ServicesDep, session: Se
 
 
 @router.post("/{case_id}/extension", response_model=CaseOut, responses={**ERRORS, 403: {}, 409: {}, 422: {}})
-def extend_deadline(case_id: int, body: Reason, services: ServicesDep, session: SessionDep, user: CurrentUser, now: NowDep) -> CaseOut:
+def extend_deadline(case_id: CaseId, body: Reason, services: ServicesDep, session: SessionDep, user: CurrentUser, now: NowDep) -> CaseOut:
     """Extend the statutory limit once (特殊情况延长): to 45 working days for dibao and tekun, 60 for linshi."""
     case = service.load(session, user, case_id, lock=True)
     service.extend(Operation(services, session, now, user.name), user, case, body.reason)

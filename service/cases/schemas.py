@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
+from fastapi import Path as PathParam
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -21,6 +22,7 @@ from ..clock import Instant
 from ..tasks.schemas import TaskOut
 
 Kind = Literal["dibao", "tekun", "linshi"]
+CaseId = Annotated[int, PathParam(ge=1, le=2_147_483_647, description="the case id")]
 Status = Literal["active", "approved", "rejected", "withdrawn", "terminated"]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
 Region = Annotated[str, StringConstraints(pattern=r"^\d{12}$")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
 from ..cases.present import case_out
 from ..cases.schemas import CaseOut, Kind
@@ -17,6 +17,7 @@ from . import service
 from .schemas import CompleteIn, TaskOut, TaskPage
 
 router = APIRouter(prefix="/api/v1/tasks", tags=["tasks"])
+TaskId = Annotated[str, Path(min_length=1, max_length=64, description="the task id")]
 
 
 @router.get("", response_model=TaskPage, responses={401: {}})
@@ -39,13 +40,13 @@ def my_queue(
 
 
 @router.get("/{task_id}", response_model=TaskOut, responses={401: {}, 404: {}})
-def get_task(task_id: str, services: ServicesDep, session: SessionDep, user: CurrentUser, now: NowDep) -> TaskOut:
+def get_task(task_id: TaskId, services: ServicesDep, session: SessionDep, user: CurrentUser, now: NowDep) -> TaskOut:
     task = service.load(session, user, task_id)
     return service.task_out(services.registry, session, task, load_case(session, user, task.case_id), local_date(now))
 
 
 @router.post("/{task_id}/complete", response_model=CaseOut, responses={401: {}, 403: {}, 404: {}, 409: {}, 422: {}})
-def complete_task(task_id: str, body: CompleteIn, services: ServicesDep, session: SessionDep, user: CurrentUser, now: NowDep) -> CaseOut:
+def complete_task(task_id: TaskId, body: CompleteIn, services: ServicesDep, session: SessionDep, user: CurrentUser, now: NowDep) -> CaseOut:
     """Complete a task with its form data; the case moves on and is returned."""
     case = service.complete(Operation(services, session, now, user.name), user, task_id, body.data)
     return case_out(session, services.registry, services.calendars.get(session), user, case, local_date(now))

@@ -148,3 +148,11 @@ def test_id_numbers_are_masked_for_readers_who_do_not_need_them(api: Api) -> Non
     assert case["applicant"]["id_number"] == person  # the township caseworker
     village = api.case(case["id"], "village")["applicant"]["id_number"]
     assert village == person[:6] + "********" + person[-4:]
+
+
+def test_ids_beyond_the_database_range_are_422_not_500(api: Api) -> None:
+    huge = "9" * 25
+    for method, url in [("get", f"/api/v1/cases/{huge}"), ("get", f"/api/v1/cases/{huge}/history"),
+                        ("post", f"/api/v1/cases/{huge}/withdraw"), ("get", f"/api/v1/tasks/{'x' * 200}")]:
+        response = getattr(api.client, method)(url, headers=api.headers(), **({"json": {"reason": "x"}} if method == "post" else {}))
+        assert response.status_code == 422, (url, response.status_code)
