@@ -1,0 +1,119 @@
+"""Role × endpoint × region scope: every protected route answers exactly as API.md says.
+
+Each entry says which roles may call the endpoint. For every role we call it once inside the
+caller's region and once from outside it: allowed and inside → success; not allowed → 403;
+allowed but outside → 404 for a case or task (its existence is not revealed), 403 for creating in a
+region that is not yours, and an empty answer for lists. Without a token → 401. A route of the app
+missing from the table fails the test, so new endpoints must be added here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute
+
+from ..factories import ACCEPT, TO_PUBLICITY, Api, case_payload
+
+ROLES = ("village", "township", "county", "designer", "admin")
+INSIDE = {"village": "220283101001", "township": "220283101000", "county": "220283000000",
+          "designer": "220283000000", "admin": "000000000000"}
+OUTSIDE = {"village": "220283102001", "township": "220283102000", "county": "220284000000",
+           "designer": "220284000000", "admin": "000000000000"}
+PUBLIC = {"/healthz", "/metrics", "/api/v1/publicity"}
+
+
+@dataclass
+class Endpoint:
+    method: str
+    path: str
+    roles: tuple[str, ...]
+    prepare: Callable[[Api], dict[str, Any]] = field(default=lambda api: {})
+    body: Callable[[dict[str, Any]], Any] | None = None
+    scoped: str = "case"  # "case": 404 outside; "create": 403 outside; "list": empty outside; "none": not scoped
+    ok: int = 200
+
+
+def a_case(api: Api) -> dict[str, Any]:
+    return {"case_id": api.create()["id"]}
+
+
+def accepted(api: Api) -> dict[str, Any]:
+    case = api.create()
+    api.step(case["id"], "accept", ACCEPT)
+    return {"case_id": case["id"]}
+
+
+def in_publicity(api: Api) -> dict[str, Any]:
+    case = api.create()
+    api.walk(case["id"], TO_PUBLICITY)
+    return {"case_id": case["id"]}
+
+
+def open_task(api: Api) -> dict[str, Any]:
+    case = api.create()
+    return {"case_id": case["id"], "task_id": api.task_id(case["id"], "accept")}
+
+
+ALL = ROLES
+MATRIX = [
+    Endpoint("POST", "/api/v1/cases", ("village", "township"), body=lambda p: case_payload(), scoped="create", ok=201),
+    Endpoint("GET", "/api/v1/cases", ALL, a_case, scoped="list"),
+    Endpoint("GET", "/api/v1/cases/{case_id}", ALL, a_case),
+    Endpoint("GET", "/api/v1/cases/{case_id}/history", ALL, a_case),
+    Endpoint("POST", "/api/v1/cases/{case_id}/objections", ("village", "township", "county"), in_publicity,
+             body=lambda p: {"text": "异议"}),
+    Endpoint("POST", "/api/v1/cases/{case_id}/withdraw", ("village", "township"), a_case, body=lambda p: {"reason": "撤回"}),
+    Endpoint("POST", "/api/v1/cases/{case_id}/extension", ("township", "county"), accepted, body=lambda p: {"reason": "人户分离"}),
+    Endpoint("GET", "/api/v1/tasks", ALL, open_task, scoped="list"),
+    Endpoint("GET", "/api/v1/tasks/{task_id}", ALL, open_task),
+    Endpoint("POST", "/api/v1/tasks/{task_id}/complete", ("township",), open_task, body=lambda p: {"data": ACCEPT}),
+    Endpoint("GET", "/api/v1/calendar/add-working-days", ALL, scoped="none"),
+    Endpoint("GET", "/api/v1/calendar/{year}", ALL, lambda api: {"year": 2026}, scoped="none"),
+    Endpoint("PUT", "/api/v1/calendar/{year}", ("admin",), lambda api: {"year": 2031},
+             body=lambda p: {"holidays": ["2031-01-01"], "workdays": []}, scoped="none"),
+    Endpoint("GET", "/api/v1/supervision/overdue", ("county", "admin"), scoped="list"),
+    Endpoint("GET", "/api/v1/reports/monthly", ("township", "county", "admin"), scoped="list"),
+]
+QUERIES = {
+    "/api/v1/calendar/add-working-days": "?start=2026-09-30&days=5",
+    "/api/v1/reports/monthly": "?month=2026-11",
+}
+# Routes whose access is tested elsewhere (the test clock exists only with JIUZHU_FAKE_CLOCK=1).
+ELSEWHERE = {("PUT", "/api/v1/admin/clock")}
+
+
+def test_every_route_is_in_the_matrix(client) -> None:  # type: ignore[no-untyped-def]
+    routes = {(m, r.path) for r in client.app.routes if isinstance(r, APIRoute) for m in r.methods}
+    listed = {(e.method, e.path) for e in MATRIX} | ELSEWHERE
+    public = {(m, p) for m, p in routes if p in PUBLIC}
+    assert routes - public - listed == set(), "add these endpoints to the role matrix"
+
+
+def _call(api: Api, endpoint: Endpoint, params: dict[str, Any], headers: dict[str, str]):  # type: ignore[no-untyped-def]
+    url = endpoint.path.format(**params) + QUERIES.get(endpoint.path, "")
+    body = endpoint.body(params) if endpoint.body else None
+    return api.client.request(endpoint.method, url, json=body, headers=headers)
+
+
+@pytest.mark.parametrize("endpoint", MATRIX, ids=lambda e: f"{e.method} {e.path}")
+def test_roles_and_scope(api: Api, endpoint: Endpoint) -> None:
+    assert _call(api, endpoint, endpoint.prepare(api), {}).status_code == 401
+    for role in ROLES:
+        allowed = role in endpoint.roles
+        inside = _call(api, endpoint, endpoint.prepare(api), api.headers(role, INSIDE[role]))
+        expected = endpoint.ok if allowed else 403
+        assert inside.status_code == expected, (role, "inside", inside.status_code, inside.text[:200])
+        if role == "admin" or endpoint.scoped == "none":
+            continue
+        outside = _call(api, endpoint, endpoint.prepare(api), api.headers(role, OUTSIDE[role]))
+        if endpoint.scoped == "case":
+            assert outside.status_code == 404, (role, "outside", outside.status_code)
+        elif endpoint.scoped == "create" or not allowed:
+            assert outside.status_code == 403, (role, "outside", outside.status_code)
+        else:
+            body = outside.json()
+            assert outside.status_code == 200 and not (body.get("items") or body.get("townships")), (role, "outside", body)
