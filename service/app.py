@@ -18,6 +18,7 @@ from .admin.router import router as admin_router
 from .cases.router import router as cases_router
 from .clock import Clock
 from .config import Settings, get_settings
+from .definitions.router import router as definitions_router
 from .deps import Services
 from .errors import ServiceError
 from .migrate import prepare
@@ -103,7 +104,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, *, 
     _handlers(app)
     _body_limit(app, settings.max_body_bytes)
     metrics.install(app)
-    for router in (cases_router, tasks_router, admin_router):
+    for router in (cases_router, tasks_router, admin_router, definitions_router):
         app.include_router(router)
 
     @app.get("/healthz", tags=["health"])
