@@ -8,8 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from ..clock import local_date
+from ..definitions.schemas import MigrateIn, MigrationOut
 from ..deps import CurrentUser, NowDep, ServicesDep, SessionDep
-from . import service
+from . import migration, service
 from .present import case_out, cases_out
 from .schemas import (
     CaseCreate,
@@ -93,3 +94,15 @@ def extend_deadline(case_id: int, body: Reason, services: ServicesDep, session: 
     case = service.load(session, user, case_id, lock=True)
     service.extend(Operation(services, session, now, user.name), user, case, body.reason)
     return _out(services, session, user, now, case_id)
+
+
+@router.post("/{case_id}/migrate", response_model=MigrationOut, responses={**ERRORS, 403: {}, 409: {}, 422: {}})
+def migrate_case(case_id: int, body: MigrateIn, services: ServicesDep, session: SessionDep, user: CurrentUser,
+                 now: NowDep) -> MigrationOut:
+    """Move a running case to another version of its process (designer). ``dry_run`` (the default) only reports.
+
+    Refused (409, naming the steps) when a completed step changed; otherwise open tasks and waiting
+    events are re-created on the new version and the move is audited as ``case.migrated``.
+    """
+    case = service.load(session, user, case_id, lock=not body.dry_run)
+    return migration.migrate_case(Operation(services, session, now, user.name), user, case, body)
