@@ -135,6 +135,36 @@ def _text(node: etree._Element) -> str:
     return (node.text or "").strip()
 
 
+_SCRIPT_FORMATS = {"", "python", "python3", "text/python", "text/x-python", "application/x-python"}
+
+
+def _foreign_dialect(text: str) -> str | None:
+    """A readable reason for expressions written for other engines (they would only give a syntax error)."""
+    if text.startswith(("${", "#{")):
+        return "a JUEL expression (Camunda 7) is not supported; write it Python-style, e.g. approved or amount > 1000"
+    if text.startswith("=") and not text.startswith("=="):
+        return "a FEEL expression (Camunda 8 / Zeebe) is not supported; write it Python-style, without the leading '='"
+    return None
+
+
+def _check_one(key: tuple[str, str], node: etree._Element, text: str, known: set[str], probe: Callable[[str], Any] | None) -> None:
+    dialect = _foreign_dialect(text)
+    if dialect and (key in _EXPRESSION_TAGS or key in _TIMER_TAGS):
+        raise expressions.ForbiddenExpression(text, dialect)
+    if key in _SCRIPT_TAGS and text:
+        script_format = (node.getparent().get("scriptFormat") or "") if node.getparent() is not None else ""
+        if script_format.lower() not in _SCRIPT_FORMATS:
+            raise expressions.ForbiddenExpression(text[:80], f"scriptFormat '{script_format}' is not supported; scripts are "
+                                                             "Python-style assignments checked by the service")
+        expressions.check(text, known, script=True)
+    elif key in _TIMER_TAGS:
+        check_timer_expression(text, known)
+        if probe is not None and not expressions.free_names(text):
+            check_timer_value(probe(text), text)
+    elif key in _EXPRESSION_TAGS and text:
+        expressions.check(text, known)
+
+
 def check_bpmn_expressions(root: etree._Element, known_functions: Iterable[str], probe: Callable[[str], Any] | None = None) -> list[Problem]:
     """Every expression, script and timer in the file must pass the safe evaluator's checks.
 
@@ -148,16 +178,8 @@ def check_bpmn_expressions(root: etree._Element, known_functions: Iterable[str],
             continue
         qname = etree.QName(node)
         key = (qname.namespace, qname.localname)
-        text = _text(node)
         try:
-            if key in _SCRIPT_TAGS and text:
-                expressions.check(text, known, script=True)
-            elif key in _TIMER_TAGS:
-                check_timer_expression(text, known)
-                if probe is not None and not expressions.free_names(text):
-                    check_timer_value(probe(text), text)
-            elif key in _EXPRESSION_TAGS and text:
-                expressions.check(text, known)
+            _check_one(key, node, _text(node), known, probe)
         except expressions.ExpressionError as exc:
             problems.append(Problem(_owner_id(node), f"{qname.localname}: {exc.reason}: {exc.source!r}"))
     return problems
