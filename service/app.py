@@ -24,6 +24,7 @@ from .errors import ServiceError
 from .migrate import prepare
 from .tasks.router import router as tasks_router
 from .timers.worker import TimerLoop
+from .web import router as web
 
 log = logging.getLogger("jiuzhu")
 
@@ -106,6 +107,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, *, 
     metrics.install(app)
     for router in (cases_router, tasks_router, admin_router, definitions_router):
         app.include_router(router)
+    web.install(app)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:

@@ -10,15 +10,19 @@ from fastapi import APIRouter, Query
 from ..clock import local_date
 from ..definitions.schemas import MigrateIn, MigrationOut
 from ..deps import CurrentUser, NowDep, ServicesDep, SessionDep
-from . import migration, service
+from ..engine import Instance
+from . import migration, service, workflow
 from .present import case_out, cases_out
 from .schemas import (
     CaseCreate,
     CaseOut,
     CasePage,
+    CasePath,
     HistoryEvent,
     Kind,
     ObjectionIn,
+    PositionOut,
+    ProcessRef,
     Reason,
     Status,
 )
@@ -106,3 +110,13 @@ def migrate_case(case_id: int, body: MigrateIn, services: ServicesDep, session: 
     """
     case = service.load(session, user, case_id, lock=not body.dry_run)
     return migration.migrate_case(Operation(services, session, now, user.name), user, case, body)
+
+
+@router.get("/{case_id}/path", response_model=CasePath, responses=ERRORS)
+def case_path(case_id: int, services: ServicesDep, session: SessionDep, user: CurrentUser, now: NowDep) -> CasePath:
+    """The steps the case has completed (gateways and events included), in order, and where its tokens are now."""
+    case = service.load(session, user, case_id)
+    op = Operation(services, session, now, user.name)
+    completed = Instance.restore(workflow.process_of(op, case), case.workflow).completed_elements()
+    return CasePath(process=ProcessRef(key=case.process_key, version=case.process_version), completed=completed,
+                    positions=[PositionOut(**p) for p in case.positions])

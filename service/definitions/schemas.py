@@ -133,6 +133,7 @@ class WhatIfCase(BaseModel):
     region: str
     process_version: int
     positions: list[str]
+    position_names: list[str]
     changed: bool
     summary: list[str] = Field(description="readable lines, e.g. '确认机关 township → county'")
     routes: list[RouteChange] = Field(default_factory=list)

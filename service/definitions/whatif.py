@@ -117,6 +117,7 @@ def run(services: Services, session: Session, user: User, key: str, data: bytes,
 def evaluate_case(ctx: Context, case: Case) -> WhatIfCase:
     out = WhatIfCase(case_id=case.id, number=case.number, kind=case.kind, region=case.region,
                      process_version=case.process_version, positions=[p["element_id"] for p in case.positions],
+                     position_names=[p["name"] for p in case.positions],
                      changed=False, summary=[])
     pack = ctx.applies(case)
     if ctx.candidate.pack is not None and pack is None:
