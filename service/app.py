@@ -19,6 +19,7 @@ from .calendar.router import router as calendar_router
 from .cases.router import router as cases_router
 from .clock import Clock
 from .config import Settings, get_settings
+from .definitions.router import router as definitions_router
 from .deps import Services
 from .errors import ServiceError
 from .migrate import prepare
@@ -26,6 +27,7 @@ from .publicity.router import router as publicity_router
 from .supervision.router import router as supervision_router
 from .tasks.router import router as tasks_router
 from .timers.worker import TimerLoop
+from .web import router as web
 
 log = logging.getLogger("jiuzhu")
 
@@ -106,8 +108,10 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, *, 
     _handlers(app)
     _body_limit(app, settings.max_body_bytes)
     metrics.install(app)
-    for router in (cases_router, tasks_router, calendar_router, supervision_router, publicity_router, admin_router):
+    routers = (cases_router, tasks_router, definitions_router, calendar_router, supervision_router, publicity_router, admin_router)
+    for router in routers:
         app.include_router(router)
+    web.install(app)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:

@@ -19,6 +19,7 @@ from .calendar.service import CalendarStore
 from .clock import Clock, DatabaseClock, SystemClock
 from .config import Settings
 from .db import make_engine, make_session_factory
+from .definitions.probe import Probe
 from .definitions.service import Registry
 from .errors import Incident, Unauthorized
 
@@ -42,7 +43,8 @@ class Services:
         if clock is None:
             clock = DatabaseClock(sessions) if settings.fake_clock else SystemClock()
         rules = RuleBook.load(settings.processes_dir / "rules", settings.default_rule_pack)
-        return cls(settings=settings, engine=engine, sessions=sessions, clock=clock, rules=rules)
+        registry = Registry(FUNCTION_NAMES, probe=Probe(rules))
+        return cls(settings=settings, engine=engine, sessions=sessions, clock=clock, rules=rules, registry=registry)
 
 
 def get_services(request: Request) -> Services:

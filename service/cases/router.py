@@ -8,17 +8,21 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from ..clock import local_date
+from ..definitions.schemas import MigrateIn, MigrationOut
 from ..deps import CurrentUser, NowDep, ServicesDep, SessionDep
-from . import service
+from . import migration, service, workflow
 from .present import case_out, cases_out
 from .schemas import (
     CaseCreate,
     CaseId,
     CaseOut,
     CasePage,
+    CasePath,
     HistoryEvent,
     Kind,
     ObjectionIn,
+    PositionOut,
+    ProcessRef,
     Reason,
     Status,
 )
@@ -94,3 +98,25 @@ def extend_deadline(case_id: CaseId, body: Reason, services: ServicesDep, sessio
     case = service.load(session, user, case_id, lock=True)
     service.extend(Operation(services, session, now, user.name), user, case, body.reason)
     return _out(services, session, user, now, case_id)
+
+
+@router.post("/{case_id}/migrate", response_model=MigrationOut, responses={**ERRORS, 403: {}, 409: {}, 422: {}})
+def migrate_case(case_id: CaseId, body: MigrateIn, services: ServicesDep, session: SessionDep, user: CurrentUser,
+                 now: NowDep) -> MigrationOut:
+    """Move a running case to another version of its process (designer). ``dry_run`` (the default) only reports.
+
+    Refused (409, naming the steps) when a completed step changed; otherwise open tasks and waiting
+    events are re-created on the new version and the move is audited as ``case.migrated``.
+    """
+    case = service.load(session, user, case_id, lock=not body.dry_run)
+    return migration.migrate_case(Operation(services, session, now, user.name), user, case, body)
+
+
+@router.get("/{case_id}/path", response_model=CasePath, responses=ERRORS)
+def case_path(case_id: CaseId, services: ServicesDep, session: SessionDep, user: CurrentUser, now: NowDep) -> CasePath:
+    """The steps the case has completed (gateways and events included), in order, and where its tokens are now."""
+    case = service.load(session, user, case_id)
+    op = Operation(services, session, now, user.name)
+    completed = workflow.peek(op, case).completed_elements()
+    return CasePath(process=ProcessRef(key=case.process_key, version=case.process_version), completed=completed,
+                    positions=[PositionOut(**p) for p in case.positions])

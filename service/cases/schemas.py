@@ -174,6 +174,14 @@ class CaseOut(BaseModel):
     closed_at: Instant | None
 
 
+class CasePath(BaseModel):
+    """Where a case has been and where it is, for drawing it on its diagram."""
+
+    process: ProcessRef
+    completed: list[str] = Field(description="element ids of completed steps, oldest first (a step repeated appears again)")
+    positions: list[PositionOut]
+
+
 class CasePage(BaseModel):
     items: list[CaseOut]
     total: int

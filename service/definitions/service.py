@@ -22,6 +22,7 @@ from ..engine import DefinitionInvalid, Problem
 from ..engine.loader import (
     CompiledDecision,
     CompiledProcess,
+    Probe,
     checksum,
     compile_bpmn,
     compile_dmn,
@@ -30,6 +31,21 @@ from ..engine.loader import (
 )
 from ..errors import Conflict, Invalid, NotFound
 from .models import Definition
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A file that passed every check: what it is and the version it would follow."""
+
+    kind: str
+    key: str
+    name: str
+    checksum: str
+    newest: Definition | None
+
+    @property
+    def unchanged(self) -> bool:
+        return self.newest is not None and self.newest.checksum == self.checksum
 
 
 @dataclass(frozen=True)
@@ -48,8 +64,9 @@ def invalid(exc: DefinitionInvalid, field: str = "file") -> Invalid:
 class Registry:
     """Deployed definitions and their compiled forms."""
 
-    def __init__(self, known_functions: Iterable[str]) -> None:
+    def __init__(self, known_functions: Iterable[str], probe: Probe | None = None) -> None:
         self.known_functions = frozenset(known_functions)
+        self.probe = probe  # deploy-time evaluation of data-free timers, deadlines and DMN inputs
         self._processes: dict[tuple[str, ...], CompiledProcess] = {}
         self._decisions: dict[str, CompiledDecision] = {}
         self._meta: dict[tuple[str, int], CompiledProcess] = {}
@@ -128,24 +145,28 @@ class Registry:
         return compiled, definition.version, {k: versions[k] for k in compiled.decisions}
 
     # -- deploying --------------------------------------------------------------------------
-    def deploy(self, session: Session, data: bytes, filename: str, actor: str, now: datetime) -> Deployed:
-        """Check and store a file as the next version of its key; identical to the newest → that version."""
+    def check(self, session: Session, data: bytes) -> Checked:
+        """Compile a file as a deployment would, against the newest decisions; nothing is stored."""
         try:
-            root = parse_xml(data)
-            kind = file_kind(root)
+            kind = file_kind(parse_xml(data))
             if kind == "dmn":
-                compiled_dmn = compile_dmn(data, self.known_functions)
+                compiled_dmn = compile_dmn(data, self.known_functions, self.probe)
                 key, name = compiled_dmn.key, compiled_dmn.name
             else:
                 decisions = {k: d for k, (_, d) in self.newest_decisions(session).items()}
-                compiled = compile_bpmn(data, decisions, self.known_functions)
+                compiled = compile_bpmn(data, decisions, self.known_functions, self.probe)
                 key, name = compiled.key, compiled.name
         except DefinitionInvalid as exc:
             raise invalid(exc) from None
         newest = self.newest(session, key)
         if newest is not None and newest.file_type != kind:
             raise invalid(DefinitionInvalid([Problem(key, f"'{key}' is already deployed as a {newest.file_type.upper()} file")]))
-        digest = checksum(data)
+        return Checked(kind, key, name, checksum(data), newest)
+
+    def deploy(self, session: Session, data: bytes, filename: str, actor: str, now: datetime) -> Deployed:
+        """Check and store a file as the next version of its key; identical to the newest → that version."""
+        checked = self.check(session, data)
+        kind, key, name, digest, newest = checked.kind, checked.key, checked.name, checked.checksum, checked.newest
         if newest is not None and newest.checksum == digest:
             return Deployed(newest, created=False)
         definition = Definition(

@@ -21,6 +21,7 @@ MAX_LEN = 100_000  # items in a string or list built by an expression
 MAX_INT_BITS = 4096  # roughly 1,200 decimal digits
 MAX_ITERATIONS = 10_000  # comprehension steps in one evaluation
 MAX_SECONDS = 0.5  # wall time for one evaluation
+TOO_DEEP = "too deeply nested to check; split it into simpler expressions"
 
 SAFE_METHODS = {
     str: {"lower", "upper", "strip", "startswith", "endswith"},
@@ -460,6 +461,8 @@ def _parse(source: str, mode: str) -> ast.AST:
         return ast.parse(source.strip(), mode=mode)
     except SyntaxError as exc:
         raise ForbiddenExpression(source, f"syntax error: {exc.msg}") from None
+    except (RecursionError, MemoryError):
+        raise ForbiddenExpression(source[:80], TOO_DEEP) from None
 
 
 @lru_cache(maxsize=4096)
@@ -468,7 +471,10 @@ def compile_expression(source: str) -> Compiled:
     tree = _parse(source, "eval")
     assert isinstance(tree, ast.Expression)
     compiler = _Compiler(source)
-    node = compiler.expr(tree.body)
+    try:
+        node = compiler.expr(tree.body)
+    except RecursionError:  # a chain like 1+1+...+1 nests as deep as it is long
+        raise ForbiddenExpression(source[:80], TOO_DEEP) from None
     return Compiled(source, frozenset(compiler.called), node)
 
 
@@ -478,7 +484,10 @@ def compile_script(source: str) -> Compiled:
     tree = _parse(source, "exec")
     assert isinstance(tree, ast.Module)
     compiler = _ScriptCompiler(source)
-    statements = compiler.statements(tree.body)
+    try:
+        statements = compiler.statements(tree.body)
+    except RecursionError:
+        raise ForbiddenExpression(source[:80], TOO_DEEP) from None
 
     def run(f: _Frame) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -496,6 +505,14 @@ def check(source: str, known_functions: Iterable[str], *, script: bool = False) 
     if unknown:
         raise ForbiddenExpression(source, f"unknown function {', '.join(unknown)}")
     return compiled
+
+
+def free_names(source: str) -> frozenset[str]:
+    """The variables an expression or script reads (function names excluded): none means it needs no case data."""
+    tree = _parse(source, "exec")
+    called = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    loaded = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    return frozenset(loaded - called - set(BUILTINS))
 
 
 def _run(compiled: Compiled, names: Mapping[str, Any], functions: Mapping[str, Callable[..., Any]]) -> Any:

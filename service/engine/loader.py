@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +19,7 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from . import expressions
 from .forms import parse_user_tasks
 from .model import DefinitionInvalid, ElementInfo, Problem, UserTaskInfo
-from .timers import check_timer_expression
+from .timers import check_timer_expression, check_timer_value
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
@@ -29,6 +30,11 @@ DMN_NAMESPACES = (
     "http://www.omg.org/spec/DMN/20151101/dmn.xsd",
 )
 MAX_BYTES = 2_000_000
+MAX_KEY = 100
+MAX_DAYS = 3660
+Probe = Callable[[str, str | None], Any]
+"""Evaluates an expression that reads no case data, as the host would (under every rule pack) for a
+process key or decision (None): the value, or an ExpressionError saying why it does not evaluate."""
 ROLES = ("village", "township", "county")
 
 _EXPRESSION_TAGS = {
@@ -77,12 +83,14 @@ class CompiledProcess:
     elements: dict[str, ElementInfo]
     messages: frozenset[str]
     decisions: dict[str, str] = field(default_factory=dict)  # decision id -> checksum used
+    decision_tasks: dict[str, str] = field(default_factory=dict)  # decision id -> the business rule task calling it
 
 
 def checksum(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+_KEY = re.compile(rf"^[A-Za-z_][A-Za-z0-9_.\-]{{0,{MAX_KEY - 1}}}$")
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
 
 
@@ -127,8 +135,42 @@ def _text(node: etree._Element) -> str:
     return (node.text or "").strip()
 
 
-def check_bpmn_expressions(root: etree._Element, known_functions: Iterable[str]) -> list[Problem]:
-    """Every expression, script and timer in the file must pass the safe evaluator's checks."""
+_SCRIPT_FORMATS = {"", "python", "python3", "text/python", "text/x-python", "application/x-python"}
+
+
+def _foreign_dialect(text: str) -> str | None:
+    """A readable reason for expressions written for other engines (they would only give a syntax error)."""
+    if text.startswith(("${", "#{")):
+        return "a JUEL expression (Camunda 7) is not supported; write it Python-style, e.g. approved or amount > 1000"
+    if text.startswith("=") and not text.startswith("=="):
+        return "a FEEL expression (Camunda 8 / Zeebe) is not supported; write it Python-style, without the leading '='"
+    return None
+
+
+def _check_one(key: tuple[str, str], node: etree._Element, text: str, known: set[str], probe: Callable[[str], Any] | None) -> None:
+    dialect = _foreign_dialect(text)
+    if dialect and (key in _EXPRESSION_TAGS or key in _TIMER_TAGS):
+        raise expressions.ForbiddenExpression(text, dialect)
+    if key in _SCRIPT_TAGS and text:
+        script_format = (node.getparent().get("scriptFormat") or "") if node.getparent() is not None else ""
+        if script_format.lower() not in _SCRIPT_FORMATS:
+            raise expressions.ForbiddenExpression(text[:80], f"scriptFormat '{script_format}' is not supported; scripts are "
+                                                             "Python-style assignments checked by the service")
+        expressions.check(text, known, script=True)
+    elif key in _TIMER_TAGS:
+        check_timer_expression(text, known)
+        if probe is not None and not expressions.free_names(text):
+            check_timer_value(probe(text), text)
+    elif key in _EXPRESSION_TAGS and text:
+        expressions.check(text, known)
+
+
+def check_bpmn_expressions(root: etree._Element, known_functions: Iterable[str], probe: Callable[[str], Any] | None = None) -> list[Problem]:
+    """Every expression, script and timer in the file must pass the safe evaluator's checks.
+
+    A timer that reads no case data is also evaluated (``probe``), so one that cannot give a due
+    time — an unknown rule name, a bad date — is refused now rather than when a case reaches it.
+    """
     known = set(known_functions)
     problems: list[Problem] = []
     for node in root.iter():
@@ -136,14 +178,8 @@ def check_bpmn_expressions(root: etree._Element, known_functions: Iterable[str])
             continue
         qname = etree.QName(node)
         key = (qname.namespace, qname.localname)
-        text = _text(node)
         try:
-            if key in _SCRIPT_TAGS and text:
-                expressions.check(text, known, script=True)
-            elif key in _TIMER_TAGS:
-                check_timer_expression(text, known)
-            elif key in _EXPRESSION_TAGS and text:
-                expressions.check(text, known)
+            _check_one(key, node, _text(node), known, probe)
         except expressions.ExpressionError as exc:
             problems.append(Problem(_owner_id(node), f"{qname.localname}: {exc.reason}: {exc.source!r}"))
     return problems
@@ -157,12 +193,16 @@ def _check_structure(root: etree._Element) -> tuple[str, list[Problem]]:
     if len(executable) > 1:
         ids = ", ".join(str(p.get("id")) for p in executable)
         return "", [Problem(None, f"more than one executable process ({ids}); deploy one per file")]
+    key = str(executable[0].get("id") or "")
+    if not _KEY.match(key):
+        return "", [Problem(None, f"the executable process needs an id of letters, digits, '_', '-' or '.', "
+                                  f"at most {MAX_KEY} characters (got {key[:120]!r})")]
     problems = []
     for node in root.iter(f"{{{BPMN_NS}}}*"):
         reason = _REFUSED_TAGS.get(etree.QName(node).localname)
         if reason:
             problems.append(Problem(node.get("id"), reason))
-    return str(executable[0].get("id")), problems
+    return key, problems
 
 
 def _event_type(node: etree._Element) -> str | None:
@@ -202,7 +242,8 @@ def _called_decisions(root: etree._Element) -> dict[str, str]:
     return called
 
 
-def compile_bpmn(data: bytes, decisions: Mapping[str, CompiledDecision], known_functions: Iterable[str]) -> CompiledProcess:
+def compile_bpmn(data: bytes, decisions: Mapping[str, CompiledDecision], known_functions: Iterable[str],
+                 probe: Probe | None = None) -> CompiledProcess:
     """Check and parse a BPMN file; raises DefinitionInvalid naming each element and reason."""
     root = parse_xml(data)
     if file_kind(root) != "bpmn":
@@ -210,7 +251,8 @@ def compile_bpmn(data: bytes, decisions: Mapping[str, CompiledDecision], known_f
     key, problems = _check_structure(root)
     if not key:
         raise DefinitionInvalid(problems)
-    problems += check_bpmn_expressions(root, known_functions)
+    bound = (lambda text: probe(text, key)) if probe is not None else None
+    problems += check_bpmn_expressions(root, known_functions, bound)
     called = _called_decisions(root)
     for decision_id, owner in called.items():
         if decision_id not in decisions:
@@ -220,6 +262,7 @@ def compile_bpmn(data: bytes, decisions: Mapping[str, CompiledDecision], known_f
     except DefinitionInvalid as exc:
         problems += exc.problems
         user_tasks = {}
+    problems += _deadline_problems(user_tasks, bound)
     if problems:
         raise DefinitionInvalid(problems)
     spec, subprocess_specs = _spiff_parse(root, key, [decisions[d] for d in called])
@@ -239,7 +282,25 @@ def compile_bpmn(data: bytes, decisions: Mapping[str, CompiledDecision], known_f
         elements=_element_infos(process) if process is not None else {},
         messages=messages,
         decisions={d: decisions[d].checksum for d in called},
+        decision_tasks=called,
     )
+
+
+def _deadline_problems(user_tasks: Mapping[str, UserTaskInfo], probe: Callable[[str], Any] | None) -> list[Problem]:
+    """A stage deadline that reads no case data must give a whole number of days."""
+    problems = []
+    for info in user_tasks.values():
+        if probe is None or info.deadline is None or expressions.free_names(info.deadline.expression):
+            continue
+        try:
+            value = probe(info.deadline.expression)
+        except expressions.ExpressionError as exc:
+            problems.append(Problem(info.element_id, f"deadline: {exc.reason}: {exc.source!r}"))
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or int(value) != value or not 0 <= value <= MAX_DAYS:
+            problems.append(Problem(info.element_id, f"deadline: must give a whole number of days (0–{MAX_DAYS}), "
+                                                     f"{info.deadline.expression!r} gives {value!r}"))
+    return problems
 
 
 def _spiff_parse(root: etree._Element, key: str, decisions: list[CompiledDecision]) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]:
@@ -254,7 +315,9 @@ def _spiff_parse(root: etree._Element, key: str, decisions: list[CompiledDecisio
         raise DefinitionInvalid([Problem(exc.id or None, str(exc.args[0]) if exc.args else str(exc))]) from None
     except SpiffWorkflowException as exc:
         raise DefinitionInvalid([Problem(None, str(exc))]) from None
-    except (NotImplementedError, KeyError, ValueError, AttributeError, TypeError, IndexError) as exc:
+    except RecursionError:
+        raise DefinitionInvalid([Problem(None, "cannot be parsed: the diagram nests too deeply")]) from None
+    except Exception as exc:  # noqa: BLE001 - the parser's other failures on untrusted input are refusals, not crashes
         raise DefinitionInvalid([Problem(None, f"cannot be parsed: {type(exc).__name__}: {exc}")]) from None
     return spec, subprocess_specs
 
@@ -270,7 +333,7 @@ def _attach_lanes(user_tasks: dict[str, UserTaskInfo], spec: BpmnProcessSpec) ->
     return out
 
 
-def compile_dmn(data: bytes, known_functions: Iterable[str]) -> CompiledDecision:
+def compile_dmn(data: bytes, known_functions: Iterable[str], probe: Probe | None = None) -> CompiledDecision:
     """Check a DMN file: one decision table whose cells all pass the safe evaluator."""
     root = parse_xml(data)
     if file_kind(root) != "dmn":
@@ -281,21 +344,24 @@ def compile_dmn(data: bytes, known_functions: Iterable[str]) -> CompiledDecision
         raise DefinitionInvalid([Problem(None, f"a DMN file must hold exactly one decision (found {len(decisions)})")])
     decision = decisions[0]
     decision_id = decision.get("id") or ""
+    if not _KEY.match(decision_id):
+        raise DefinitionInvalid([Problem(None, f"the decision needs an id of letters, digits, '_', '-' or '.', "
+                                               f"at most {MAX_KEY} characters (got {decision_id[:120]!r})")])
     if decision.find(f"{{{ns}}}decisionTable") is None:
         raise DefinitionInvalid([Problem(decision_id, "the decision has no decision table")])
-    problems = _check_dmn_cells(decision, ns, set(known_functions))
+    problems = _check_dmn_cells(decision, ns, set(known_functions), probe)
     try:
-        probe = SpiffBpmnParser()
-        probe.add_dmn_xml(root)
-        probe.dmn_parsers[decision_id].parse()
-    except (SpiffWorkflowException, KeyError, ValueError, AttributeError, TypeError, IndexError) as exc:
-        problems.append(Problem(decision_id, f"cannot be parsed: {exc}"))
+        parser = SpiffBpmnParser()
+        parser.add_dmn_xml(root)
+        parser.dmn_parsers[decision_id].parse()
+    except Exception as exc:  # noqa: BLE001 - the parser's failures on untrusted input are refusals, not crashes
+        problems.append(Problem(decision_id, f"cannot be parsed: {type(exc).__name__}: {exc}"))
     if problems:
         raise DefinitionInvalid(problems)
     return CompiledDecision(key=decision_id, name=decision.get("name") or decision_id, checksum=checksum(data), xml=data)
 
 
-def _check_dmn_cells(decision: etree._Element, ns: str, known: set[str]) -> list[Problem]:
+def _check_dmn_cells(decision: etree._Element, ns: str, known: set[str], probe: Probe | None) -> list[Problem]:
     problems = []
     for node in decision.iter(f"{{{ns}}}inputExpression", f"{{{ns}}}inputEntry", f"{{{ns}}}outputEntry"):
         text_node = node.find(f"{{{ns}}}text")
@@ -308,6 +374,8 @@ def _check_dmn_cells(decision: etree._Element, ns: str, known: set[str]) -> list
                 _check_input_entry(text, known)
             else:
                 expressions.check(text, known)
+                if probe is not None and not expressions.free_names(text):
+                    probe(text, None)
         except expressions.ExpressionError as exc:
             problems.append(Problem(owner, f"{exc.reason}: {text!r}"))
     return problems

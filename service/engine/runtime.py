@@ -170,6 +170,22 @@ class Instance:
         return self._operate(host, lambda: None)
 
     # -- reading ------------------------------------------------------------------------------
+    def current_data(self) -> dict[str, Any]:
+        """The case data where its tokens are now (what a decision taken now would read)."""
+        data: dict[str, Any] = {}
+        for task in self.workflow.get_tasks(state=TaskState.READY | TaskState.WAITING):
+            if getattr(task.task_spec, "bpmn_id", None) is not None:
+                data.update(task.data)
+        if self.workflow.is_completed():
+            data.update(self.workflow.data)
+        return _jsonable(data)
+
+    def completed_elements(self) -> list[str]:
+        """Element ids of every completed step, in the order they completed (repeats kept)."""
+        done = [t for t in self.workflow.get_tasks(state=TaskState.COMPLETED) if getattr(t.task_spec, "bpmn_id", None)]
+        done.sort(key=lambda t: t.last_state_change)
+        return [t.task_spec.bpmn_id for t in done]
+
     def waiting_messages(self) -> set[str]:
         return {d.name for d in self._message_definitions()}
 

@@ -35,3 +35,10 @@ def check_timer_expression(text: str, known_functions: Iterable[str]) -> None:
         if not isinstance(tree.value, str):
             raise expressions.ForbiddenExpression(text, "a timer must give an ISO 8601 string")
         _check_literal(tree.value, text)
+
+
+def check_timer_value(value: object, source: str) -> None:
+    """What a timer expression gave must be an ISO 8601 date, duration or cycle string."""
+    if not isinstance(value, str):
+        raise expressions.ForbiddenExpression(source, f"a timer must give an ISO 8601 string, this gives {type(value).__name__}")
+    _check_literal(value, source)

@@ -1,0 +1,62 @@
+"""The browser pages: process designer, case diagram viewer, supervision dashboard.
+
+Static HTML, CSS and JavaScript served by the app, with bpmn-js vendored as its built files
+(``static/vendor/bpmn-js``). The pages call the REST API with a token the user enters, kept in
+the tab's ``sessionStorage``; nothing is loaded from another origin.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, FastAPI
+from fastapi import Path as PathParam
+from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+
+HERE = Path(__file__).resolve().parent
+PAGES = HERE / "pages"
+# bpmn-js draws with inline styles; scripts, fonts and data come only from this origin.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                               "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
+                               "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-cache",
+}
+
+router = APIRouter(include_in_schema=False)
+
+
+def _page(name: str) -> FileResponse:
+    return FileResponse(PAGES / name, media_type="text/html; charset=utf-8", headers=SECURITY_HEADERS)
+
+
+@router.get("/")
+def home() -> RedirectResponse:
+    return RedirectResponse("/supervision", status_code=307)
+
+
+@router.get("/designer")
+def designer() -> FileResponse:
+    """流程设计器: open a deployed diagram or decision table, edit, validate, try, deploy."""
+    return _page("designer.html")
+
+
+@router.get("/cases/{case_id}/view")
+def case_view(case_id: Annotated[int, PathParam(ge=1)]) -> FileResponse:
+    """案件流程图: the case's diagram with its tokens, completed path and deadlines."""
+    return _page("case.html")
+
+
+@router.get("/supervision")
+def supervision() -> FileResponse:
+    """督办看板: overdue and at-risk cases per township."""
+    return _page("supervision.html")
+
+
+def install(app: FastAPI) -> None:
+    app.include_router(router)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

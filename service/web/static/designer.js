@@ -1,0 +1,190 @@
+/* 流程设计: open a deployed BPMN diagram (bpmn-js modeler) or DMN decision table (table editor), edit,
+   validate, try the table against the open cases (what-if), and deploy it as a new version. */
+(function () {
+  "use strict";
+  const { api, el, describe, notice, mountAuth, fmtTime, label } = window.Jiuzhu;
+  const $ = (id) => document.getElementById(id);
+  const state = { doc: null, definitions: [], modeler: null, table: null };
+  window.jiuzhuDesigner = state;  // the modeler and table, for people scripting the page and for its tests
+
+  function show(which) {
+    $("canvas").hidden = which !== "bpmn";
+    $("dmn-editor").hidden = which !== "dmn";
+    $("empty").hidden = which !== null;
+    for (const id of ["validate", "download", "deploy"]) $(id).disabled = which === null;
+    $("what-if").disabled = which !== "dmn";
+  }
+
+  function results(...nodes) { $("results").replaceChildren(...nodes); }
+
+  // -- the list of deployed definitions ------------------------------------------------------
+  async function loadDefinitions() {
+    try {
+      state.definitions = (await api("/processes")).items;
+    } catch (error) {
+      $("definitions").replaceChildren(el("li", {}, notice("error", "无法读取已部署的定义", describe(error))));
+      return;
+    }
+    $("definitions").replaceChildren(...state.definitions.map((d) => el("li", { "data-key": d.key },
+      el("div", { class: "row" }, el("span", { class: "name", text: d.name }), el("span", { class: "badge " + (d.type === "dmn" ? "green" : "blue"), text: label("type", d.type) })),
+      el("div", { class: "key", text: d.key }),
+      el("div", { class: "versions" }, d.versions.map((v) => el("button", {
+        class: "btn small" + (state.doc && state.doc.key === d.key && state.doc.version === v.version ? " current" : ""),
+        title: `${v.filename}，${fmtTime(v.deployed_at)} 由 ${v.deployed_by} 部署`, "data-version": v.version,
+        onclick: () => openDeployed(d, v.version),
+      }, `v${v.version}`))))));
+  }
+
+  // -- opening -------------------------------------------------------------------------------
+  async function openDeployed(definition, version) {
+    try {
+      const xml = await api(`/processes/${encodeURIComponent(definition.key)}/versions/${version}/xml`);
+      await openXml(xml, { key: definition.key, version, type: definition.type, name: definition.name, filename: `${definition.key}.${definition.type}` });
+    } catch (error) {
+      results(notice("error", "打开失败", describe(error)));
+    }
+  }
+
+  async function openXml(xml, doc) {
+    results();
+    state.doc = doc;
+    if (doc.type === "dmn") {
+      state.table = state.table || new window.DmnTable($("dmn-editor"));
+      state.table.load(xml);
+      show("dmn");
+    } else {
+      state.modeler = state.modeler || new window.BpmnJS({ container: $("canvas") });
+      show("bpmn");
+      const { warnings } = await state.modeler.importXML(xml);
+      state.modeler.get("canvas").zoom("fit-viewport", "auto");
+      if (warnings.length) results(notice("info", `导入时有 ${warnings.length} 条提示`, warnings.slice(0, 5).map((w) => w.message)));
+    }
+    $("doc-title").textContent = doc.name || doc.key || doc.filename;
+    $("doc-meta").textContent = doc.version ? `${doc.key} · 第 ${doc.version} 版 · ${label("type", doc.type)}` : `${doc.filename} · 本地文件`;
+    $("canvas").dataset.ready = doc.type === "bpmn" ? "true" : "false";
+    loadDefinitions();
+  }
+
+  async function openFile(file) {
+    const xml = await file.text();
+    const type = /DMN\/|dmn\.xsd/.test(xml.slice(0, 2000)) ? "dmn" : "bpmn";
+    try {
+      await openXml(xml, { type, filename: file.name, name: file.name });
+    } catch (error) {
+      show(null);
+      results(notice("error", "无法打开该文件", [String(error.message || error)]));
+    }
+  }
+
+  // -- the current file ----------------------------------------------------------------------
+  async function currentXml() {
+    if (state.doc.type === "dmn") return state.table.xml();
+    return (await state.modeler.saveXML({ format: true })).xml;
+  }
+
+  async function upload(path, filename) {
+    const form = new FormData();
+    form.append("file", new Blob([await currentXml()], { type: "application/xml" }), filename || state.doc.filename);
+    return api(path, { method: "POST", body: form });
+  }
+
+  function markErrors(problems) {
+    if (!state.modeler || state.doc.type !== "bpmn") return;
+    const canvas = state.modeler.get("canvas"), registry = state.modeler.get("elementRegistry");
+    for (const e of registry.getAll()) canvas.removeMarker(e, "jz-error");
+    for (const p of problems) if (p.element_id && registry.get(p.element_id)) canvas.addMarker(p.element_id, "jz-error");
+  }
+
+  function focusElement(id) {
+    if (!state.modeler || !id) return;
+    const element = state.modeler.get("elementRegistry").get(id);
+    if (!element) return;
+    state.modeler.get("selection").select(element);
+    state.modeler.get("canvas").scrollToElement(element);
+  }
+
+  function refusal(title, error) {
+    const problems = Array.isArray(error.detail) ? error.detail : [];
+    markErrors(problems);
+    const box = notice("error", title, describe(error));
+    box.querySelectorAll("li").forEach((li, i) => {
+      const id = problems[i] && problems[i].element_id;
+      if (id) { li.dataset.element = id; li.addEventListener("click", () => focusElement(id)); }
+    });
+    return box;
+  }
+
+  async function validate() {
+    try {
+      const r = await upload("/processes/validate");
+      markErrors([]);
+      results(notice("ok", r.unchanged ? `校验通过：与已部署的第 ${r.newest_version} 版完全相同，无需部署。`
+        : `校验通过：${r.name}（${r.key}）可部署为第 ${r.would_deploy_as} 版。`));
+    } catch (error) {
+      results(refusal("校验未通过", error));
+    }
+  }
+
+  async function deploy() {
+    try {
+      const r = await upload("/processes");
+      markErrors([]);
+      state.doc = Object.assign({}, state.doc, { key: r.key, version: r.version, name: r.name });
+      $("doc-meta").textContent = `${r.key} · 第 ${r.version} 版 · ${label("type", r.type)}`;
+      if (state.table && r.type === "dmn") state.table.load(await currentXml());
+      results(notice("ok", r.created ? `已部署：${r.name}（${r.key}）第 ${r.version} 版。新案件将使用此版本，办理中的案件保持原版本。`
+        : `与已部署的第 ${r.version} 版完全相同，未产生新版本。`));
+      $("deploy-result") || $("results").firstChild.setAttribute("id", "deploy-result");
+      await loadDefinitions();
+    } catch (error) {
+      results(refusal("部署被拒绝", error));
+    }
+  }
+
+  function whatIfTable(all) {
+    const items = all.flatMap((r) => r.items.map((i) => Object.assign({ process: r.process }, i)));
+    if (!items.length) return el("p", { class: "muted", text: "辖区内没有办理中的案件。" });
+    return el("table", { class: "grid whatif-table", id: "what-if-table" },
+      el("thead", {}, el("tr", {}, ["案件", "类别", "区划", "当前环节", "试算结果"].map((h) => el("th", { text: h })))),
+      el("tbody", {}, items.map((i) => el("tr", { "data-case": i.case_id },
+        el("td", {}, el("a", { href: `/cases/${i.case_id}/view`, target: "_blank" }, i.number)),
+        el("td", { text: label("kind", i.kind) }), el("td", { text: i.region }), el("td", { text: i.position_names.join("、") }),
+        el("td", {}, i.error ? el("span", { class: "badge red", text: "无法试算：" + i.error })
+          : i.changed ? i.summary.map((s) => el("div", {}, el("span", { class: "badge amber" }, "将改变"), " ", s))
+            : el("span", { class: "muted", text: (i.routes || []).some((r) => r.already_decided) ? "已过该决策环节，不受影响" : "无变化" }))))));
+  }
+
+  async function whatIf() {
+    const processes = state.definitions.filter((d) => d.type === "bpmn");
+    const answers = [];
+    try {
+      for (const p of processes) {
+        try {
+          answers.push(await upload(`/processes/${encodeURIComponent(p.key)}/what-if`));
+        } catch (error) {
+          if (!(error.status === 422 && describe(error).some((l) => l.includes("does not call")))) throw error;
+        }
+      }
+    } catch (error) {
+      results(refusal("影响分析失败", error));
+      return;
+    }
+    const total = answers.reduce((n, a) => n + a.cases, 0), changed = answers.reduce((n, a) => n + a.changed, 0);
+    results(notice(changed ? "info" : "ok", `影响分析（未部署）：${total} 件办理中案件，其中 ${changed} 件的办理路径或期限将改变。`,
+      ["办理中的案件保持原版本；部署后新案件按新规则办理，已有案件须经迁移才适用。"]), whatIfTable(answers));
+  }
+
+  async function download() {
+    const blob = new Blob([await currentXml()], { type: "application/xml" });
+    const a = el("a", { href: URL.createObjectURL(blob), download: state.doc.filename || "diagram.bpmn" });
+    document.body.append(a); a.click(); a.remove();
+  }
+
+  $("validate").addEventListener("click", validate);
+  $("deploy").addEventListener("click", deploy);
+  $("what-if").addEventListener("click", whatIf);
+  $("download").addEventListener("click", download);
+  $("open-file").addEventListener("change", (e) => { if (e.target.files[0]) openFile(e.target.files[0]); });
+  show(null);
+  mountAuth(loadDefinitions);
+})();
