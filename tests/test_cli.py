@@ -39,6 +39,7 @@ def test_audit_verify_fails_on_a_tampered_log(tmp_path: Path) -> None:
     jiuzhu(tmp_path, "demo")
     assert jiuzhu(tmp_path, "audit", "verify").stdout.startswith("ok")
     with sqlite3.connect(tmp_path / "cli.db") as db:
+        db.execute("drop trigger audit_events_no_update")  # an intruder with the file can lift the guard
         db.execute("update audit_events set data = '{\"forged\": true}' where id = 3")
     result = jiuzhu(tmp_path, "audit", "verify", check=False)
     assert result.returncode != 0 and "event 3" in result.stdout
