@@ -118,6 +118,7 @@ def _safe_round(value: Any, ndigits: int | None = None) -> Any:
     return round(value, ndigits) if ndigits is not None else round(value)
 
 
+_PURE = {"len", "abs", "int", "float", "str", "bool", "round", "min", "max"}  # folded when their arguments are constant
 BUILTINS: dict[str, Callable[..., Any]] = {
     "len": len,
     "min": min,
@@ -164,9 +165,26 @@ class _Compiler:
     def __init__(self, source: str) -> None:
         self.source = source
         self.called: set[str] = set()
+        self.constants: dict[int, Any] = {}  # id(closure) -> its value, for closures that read nothing
 
     def refuse(self, reason: str) -> ForbiddenExpression:
         return ForbiddenExpression(self.source, reason)
+
+    def constant(self, value: Any) -> Node:
+        node: Node = lambda f: value  # noqa: E731 - a closure is the compiled form of every node
+        self.constants[id(node)] = value
+        return node
+
+    def fold(self, compute: Callable[..., Any], *parts: Node) -> Node | None:
+        """Compute now what reads no data, so ``9**9**9`` or ``1/0`` is refused before any case exists."""
+        if not all(id(p) in self.constants for p in parts):
+            return None
+        try:
+            value = compute(*(self.constants[id(p)] for p in parts))
+            _bounded_len(value)
+        except Exception as exc:  # noqa: BLE001 - any failure of a constant part is a refusal
+            raise self.refuse(f"always fails: {_describe(exc)}") from None
+        return self.constant(value)
 
     def expr(self, node: ast.AST) -> Node:  # noqa: C901 - one dispatch table, flat
         handler = getattr(self, "_" + type(node).__name__, None)
@@ -181,7 +199,7 @@ class _Compiler:
             raise self.refuse(f"constant {value!r} is not allowed")
         if isinstance(value, str) and len(value) > MAX_LEN:
             raise self.refuse("string constant too long")
-        return lambda f: value
+        return self.constant(value)
 
     def _Name(self, node: ast.Name) -> Node:
         name = node.id
@@ -232,14 +250,14 @@ class _Compiler:
         if op is None:
             raise self.refuse(f"operator {type(node.op).__name__} is not allowed")
         left, right = self.expr(node.left), self.expr(node.right)
-        return lambda f: op(left(f), right(f))
+        return self.fold(op, left, right) or (lambda f: op(left(f), right(f)))
 
     def _UnaryOp(self, node: ast.UnaryOp) -> Node:
         op = _UNARY.get(type(node.op))
         if op is None:
             raise self.refuse(f"operator {type(node.op).__name__} is not allowed")
         operand = self.expr(node.operand)
-        return lambda f: op(operand(f))
+        return self.fold(op, operand) or (lambda f: op(operand(f)))
 
     def _Compare(self, node: ast.Compare) -> Node:
         left = self.expr(node.left)
@@ -280,6 +298,10 @@ class _Compiler:
         name = node.func.id
         self._check_name(name)
         self.called.add(name)
+        if name in _PURE:
+            folded = self.fold(lambda *values: BUILTINS[name](*values), *args)
+            if folded is not None:
+                return folded
 
         def call(f: _Frame) -> Any:
             fn = f.functions.get(name) or BUILTINS.get(name)
@@ -326,11 +348,16 @@ class _Compiler:
 
     def _List(self, node: ast.List) -> Node:
         items = [self.expr(e) for e in node.elts]
+        if self.fold(lambda *values: list(values), *items) is not None:
+            values = [self.constants[id(i)] for i in items]
+            node_: Node = lambda f: list(values)  # noqa: E731 - a fresh list each time: data may keep it
+            self.constants[id(node_)] = values
+            return node_
         return lambda f: [i(f) for i in items]
 
     def _Tuple(self, node: ast.Tuple) -> Node:
         items = [self.expr(e) for e in node.elts]
-        return lambda f: tuple(i(f) for i in items)
+        return self.fold(lambda *values: tuple(values), *items) or (lambda f: tuple(i(f) for i in items))
 
     def _Dict(self, node: ast.Dict) -> Node:
         if any(k is None for k in node.keys):
