@@ -58,6 +58,23 @@ REFUSE = {"approved": False, "attendees": ["甲", "乙", "丙", "丁", "戊"], "
 NOTIFY = {"notified_on": "2026-11-20", "method": "书面送达"}
 ARCHIVE = {"archive_no": "2026-0001"}
 TO_PUBLICITY = [("accept", ACCEPT), ("info_check", INFO), ("home_visit", VISIT), ("review", ELIGIBLE)]
+# tekun (特困): the six activities of the self-care assessment, and the review with a support mode
+SELF_CARE = {"eating": True, "dressing": True, "bed_transfer": True, "toileting": True, "indoor_walking": True,
+             "bathing": True, "assessors": ["评估员甲", "评估员乙"]}
+TK_ELIGIBLE = {"eligible": True, "support_mode": "dispersed", "monthly_amount": 800}
+TK_INVESTIGATED = [("accept", ACCEPT), ("info_check", INFO), ("home_visit", VISIT), ("self_care_assessment", SELF_CARE)]
+# linshi (临时救助): the advance of pay-first, a proposal within the township's limits, the county's deliberation
+ADVANCE = {"advance_amount": 800, "advance_paid_on": "2026-11-02", "advance_method": "现金"}
+LS_ELIGIBLE = {"eligible": True, "proposed_amount": 1500}
+LS_INVESTIGATED = [("accept", ACCEPT), ("info_check", INFO), ("home_visit", VISIT)]
+LS_CONFIRM = {**CONFIRM, "amount": 1500}
+# recheck (动态管理复核)
+RC_VISIT = {"visitors": ["王五", "赵六"], "findings": "家庭情况无变化"}
+CONTINUE = {"outcome": "continue"}
+ADJUST = {"outcome": "adjust", "monthly_amount": 420}
+STOP = {"outcome": "stop", "reason": "家庭人均收入已超过低保标准"}
+AGREE = {"approved": True, "attendees": ["甲", "乙", "丙", "丁", "戊"], "minutes": "合议同意"}
+SPOT_CHECK = {"visitors": ["县民政甲", "县民政乙"], "findings": "与档案一致", "conclusion": "consistent"}
 
 
 class Api:

@@ -22,6 +22,7 @@ Number = int | float | bool
 REQUIRED_NUMBERS = (
     "investigation_days", "appraisal_days", "confirm_days", "refusal_notice_days", "publicity_days",
     "at_risk_days", "confirmation_delegated", "county_sampling_ratio",
+    "linshi_publicity_days", "linshi_paperwork_days",  # read by every linshi case (processes/linshi.bpmn)
 )
 
 
