@@ -15,12 +15,15 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from . import metrics
 from .admin.router import router as admin_router
+from .beneficiaries.router import router as beneficiaries_router
 from .cases.router import router as cases_router
 from .clock import Clock
 from .config import Settings, get_settings
 from .deps import Services
 from .errors import ServiceError
 from .migrate import prepare
+from .registers.router import router as registers_router
+from .spotchecks.router import router as spotchecks_router
 from .tasks.router import router as tasks_router
 from .timers.worker import TimerLoop
 
@@ -103,7 +106,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, *, 
     _handlers(app)
     _body_limit(app, settings.max_body_bytes)
     metrics.install(app)
-    for router in (cases_router, tasks_router, admin_router):
+    for router in (cases_router, tasks_router, admin_router, beneficiaries_router, spotchecks_router, registers_router):
         app.include_router(router)
 
     @app.get("/healthz", tags=["health"])

@@ -14,6 +14,7 @@ from service.auth import service as auth
 from service.clock import FixedClock
 from service.db import transaction
 from service.deps import Services
+from service.scheduling import run_due_schedules
 from service.timers.service import fire_due
 
 TOWNSHIP = "220283101000"
@@ -128,9 +129,11 @@ class Api:
         return result
 
     def at(self, instant: datetime) -> int:
-        """Move the injected clock and fire what is due, as the timer worker would."""
+        """Move the injected clock, fire what is due and start the rechecks and spot checks due, as the timer worker would."""
         self.clock.set(instant)
-        return fire_due(self.services, instant).fired
+        fired = fire_due(self.services, instant).fired
+        run_due_schedules(self.services, instant)
+        return fired
 
     def history(self, case_id: int) -> list[dict[str, Any]]:
         response = self.client.get(f"/api/v1/cases/{case_id}/history", headers=self.headers("admin"))

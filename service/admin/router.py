@@ -13,6 +13,7 @@ from ..clock import SHANGHAI
 from ..db import transaction
 from ..deps import CurrentUser, ServicesDep
 from ..errors import NotFound
+from ..scheduling import run_due_schedules
 from ..timers.service import fire_all_due
 from .models import AppState
 
@@ -28,6 +29,8 @@ class ClockIn(BaseModel):
 class ClockOut(BaseModel):
     now: datetime
     fired: int
+    rechecks_started: int = Field(0, description="rechecks opened because they fell due by the new time")
+    spot_checks_started: int = Field(0, description="spot checks drawn for months that are over by the new time")
 
 
 def fake_clock_enabled(services: ServicesDep) -> None:
@@ -39,10 +42,13 @@ def fake_clock_enabled(services: ServicesDep) -> None:
 @router.put("/clock", response_model=ClockOut, dependencies=[Depends(fake_clock_enabled)],
             responses={401: {}, 403: {}, 404: {"description": "the test clock is off"}})
 def set_clock(body: ClockIn, services: ServicesDep, user: CurrentUser) -> ClockOut:
-    """Set the persisted test clock; every timer due at the new time has fired before this answers."""
+    """Set the persisted test clock; every timer due at the new time has fired, and every recheck and spot check
+    due by then has started, before this answers."""
     require_role(user, "admin")
     now = body.now if body.now.tzinfo else body.now.replace(tzinfo=SHANGHAI)
     with transaction(services.sessions) as session:
         session.execute(update(AppState).where(AppState.id == 1).values(fake_now=now))
     fired = fire_all_due(services, now)
-    return ClockOut(now=now.astimezone(SHANGHAI), fired=fired)
+    scheduled = run_due_schedules(services, now)
+    return ClockOut(now=now.astimezone(SHANGHAI), fired=fired, rechecks_started=scheduled.rechecks,
+                    spot_checks_started=scheduled.spot_checks)
