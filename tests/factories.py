@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from stdnum.cn import ric
 
 from service.auth import service as auth
-from service.clock import FixedClock
+from service.clock import FixedClock, start_of
 from service.db import transaction
 from service.deps import Services
 from service.scheduling import run_due_schedules
@@ -143,3 +143,14 @@ class Api:
 
 def elements(case: dict[str, Any]) -> set[str]:
     return {p["element_id"] for p in case["positions"]}
+
+
+def approve(api: Api, payload: dict[str, Any] | None = None, confirm: dict[str, Any] | None = None, **kwargs: Any) -> dict[str, Any]:
+    """A dibao or tekun case taken to approval; the clock moves past its publicity."""
+    case = api.create(payload, **kwargs)
+    tekun = case["kind"] == "tekun"
+    api.walk(case["id"], TK_INVESTIGATED + [("review", TK_ELIGIBLE)] if tekun else TO_PUBLICITY)
+    until = date.fromisoformat(api.case(case["id"])["facts"]["publicity_until"])
+    api.at(start_of(until + timedelta(days=1)) + timedelta(seconds=1))
+    confirm = confirm or ({**CONFIRM, "amount": 800} if tekun else CONFIRM)
+    return api.walk(case["id"], [("confirm", confirm), ("archive", ARCHIVE)])

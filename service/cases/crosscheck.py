@@ -4,8 +4,9 @@
   an application naming them is active, or approved and its beneficiary not stopped.
 - linshi: the same person is not helped twice for the same cause in the same calendar year.
 
-At confirmation only benefits already granted count (an approved case), so that two applications
-that slipped past creation together do not block each other: the first confirmed wins.
+At confirmation only benefits already granted count (an approved case, or an active one whose
+confirmation approved it and which is being archived), so that two applications that slipped past
+creation together do not block each other: the first confirmed wins.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 from ..beneficiaries.models import Beneficiary
 from ..clock import start_of
 from ..errors import Conflict
+from ..tasks.models import CaseTask
 from .models import Case, CasePerson
 
 EXCLUSIVE_KINDS = ("dibao", "tekun")
@@ -31,39 +33,51 @@ def cause_key(cause: str | None) -> str:
     return "".join((cause or "").split()).casefold()
 
 
-def _holder(session: Session, people: Iterable[str], statuses: tuple[str, ...], exclude: int | None) -> Any:
-    stopped = select(Beneficiary.case_id).where(Beneficiary.status == "stopped")
-    query = (
-        select(Case.number, Case.kind, Case.status, CasePerson.name)
-        .join(CasePerson, CasePerson.case_id == Case.id)
-        .where(CasePerson.id_number.in_(list(people)), Case.kind.in_(EXCLUSIVE_KINDS), Case.purpose == "application",
-               Case.status.in_(statuses), Case.id.not_in(stopped))
-        .order_by(Case.id).limit(1)
-    )
-    if exclude is not None:
-        query = query.where(Case.id != exclude)
-    return session.execute(query).first()
+def _granted(session: Session, case_id: int) -> bool:
+    """Whether an active case's confirmation has approved it (it is on its way to the archive)."""
+    done = session.scalars(
+        select(CaseTask.data).where(CaseTask.case_id == case_id, CaseTask.element_id.in_(CONFIRMING_TASKS),
+                                    CaseTask.status == "done").order_by(CaseTask.completed_at.desc()).limit(1)
+    ).first()
+    return bool(done and done.get("approved") is True)
 
 
-def _same_cause(session: Session, people: Iterable[str], cause: str | None, year: int, statuses: tuple[str, ...],
-                exclude: int | None) -> Any:
-    query = (
-        select(Case.id, Case.number, Case.status, Case.application, CasePerson.name)
-        .join(CasePerson, CasePerson.case_id == Case.id)
-        .where(CasePerson.id_number.in_(list(people)), Case.kind == "linshi", Case.purpose == "application",
-               Case.status.in_(statuses), Case.created_at >= start_of(date(year, 1, 1)),
-               Case.created_at < start_of(date(year + 1, 1, 1)))
-        .order_by(Case.id)
-    )
-    key = cause_key(cause)
-    for row in session.execute(query):
-        if row.id != exclude and cause_key((row.application or {}).get("cause")) == key:
+def _first(session: Session, rows: Iterable[Any], granted_only: bool) -> Any:
+    for row in rows:
+        if not granted_only or row.status == "approved" or _granted(session, row.id):
             return row
     return None
 
 
+def _holder(session: Session, people: Iterable[str], exclude: int | None, granted_only: bool) -> Any:
+    stopped = select(Beneficiary.case_id).where(Beneficiary.status == "stopped")
+    query = (
+        select(Case.id, Case.number, Case.kind, Case.status, CasePerson.name)
+        .join(CasePerson, CasePerson.case_id == Case.id)
+        .where(CasePerson.id_number.in_(list(people)), Case.kind.in_(EXCLUSIVE_KINDS), Case.purpose == "application",
+               Case.status.in_(("active", "approved")), Case.id.not_in(stopped), Case.id != (exclude or 0))
+        .order_by(Case.id)
+    )
+    return _first(session, session.execute(query), granted_only)
+
+
+def _same_cause(session: Session, people: Iterable[str], cause: str | None, year: int, exclude: int | None,
+                granted_only: bool) -> Any:
+    query = (
+        select(Case.id, Case.number, Case.status, Case.application, CasePerson.name)
+        .join(CasePerson, CasePerson.case_id == Case.id)
+        .where(CasePerson.id_number.in_(list(people)), Case.kind == "linshi", Case.purpose == "application",
+               Case.status.in_(("active", "approved")), Case.id != (exclude or 0),
+               Case.created_at >= start_of(date(year, 1, 1)), Case.created_at < start_of(date(year + 1, 1, 1)))
+        .order_by(Case.id)
+    )
+    key = cause_key(cause)
+    same = (row for row in session.execute(query) if cause_key((row.application or {}).get("cause")) == key)
+    return _first(session, same, granted_only)
+
+
 def _refuse_holder(found: Any) -> None:
-    number, kind, status, name = found
+    _, number, kind, status, name = found
     raise Conflict(f"{name} is already on {kind} case {number} ({status}); "
                    "no one may hold dibao or tekun twice, or both at once")
 
@@ -76,11 +90,11 @@ def _refuse_same_cause(found: Any, cause: str | None, year: int) -> None:
 def at_creation(session: Session, kind: str, people: list[str], cause: str | None, today: date) -> None:
     """Refuse a new application that duplicates a benefit, naming the existing case."""
     if kind in EXCLUSIVE_KINDS:
-        found = _holder(session, people, ("active", "approved"), None)
+        found = _holder(session, people, None, granted_only=False)
         if found is not None:
             _refuse_holder(found)
     elif kind == "linshi":
-        found = _same_cause(session, people, cause, today.year, ("active", "approved"), None)
+        found = _same_cause(session, people, cause, today.year, None, granted_only=False)
         if found is not None:
             _refuse_same_cause(found, cause, today.year)
 
@@ -91,11 +105,11 @@ def at_confirmation(session: Session, case: Case, element_id: str, data: Mapping
         return
     people = list(session.scalars(select(CasePerson.id_number).where(CasePerson.case_id == case.id)))
     if case.kind in EXCLUSIVE_KINDS:
-        found = _holder(session, people, ("approved",), case.id)
+        found = _holder(session, people, case.id, granted_only=True)
         if found is not None:
             _refuse_holder(found)
     elif case.kind == "linshi":
         cause = (case.application or {}).get("cause")
-        found = _same_cause(session, people, cause, year, ("approved",), case.id)
+        found = _same_cause(session, people, cause, year, case.id, granted_only=True)
         if found is not None:
             _refuse_same_cause(found, cause, year)
