@@ -2,7 +2,9 @@
 
 A recheck is due when its date has come; nothing is held in memory, so a restart loses none. Any
 number of timer workers may run this: due beneficiaries are claimed with ``FOR UPDATE SKIP LOCKED``
-in batches, one transaction a batch, and a beneficiary with an open recheck is not due.
+in batches, one transaction a batch, and a beneficiary with an open recheck is not due. The
+approving case is locked next, also skipping a locked one (a request holding it may be about to
+lock the beneficiary: waiting could deadlock); it is taken at the next sweep.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from ..cases.models import Case
 from ..cases.workflow import Operation
 from ..clock import local_date
 from ..db import transaction
@@ -32,8 +35,11 @@ def start_due_rechecks(services: Services, now: datetime, batch: int | None = No
                 .order_by(Beneficiary.next_recheck_on, Beneficiary.id).limit(size).with_for_update(skip_locked=True)
             ).all()
             op = Operation(services, session, now, "system")
+            opened = 0
             for beneficiary in due:
-                start_recheck(op, beneficiary)
-        started += len(due)
-        if len(due) < size:
+                if session.scalar(select(Case.id).where(Case.id == beneficiary.case_id).with_for_update(skip_locked=True)):
+                    start_recheck(op, beneficiary)
+                    opened += 1
+        started += opened
+        if len(due) < size or opened == 0:  # nothing more due, or all of it held elsewhere: the next sweep
             return started
