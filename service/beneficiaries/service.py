@@ -14,7 +14,7 @@ import calendar
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..audit import service as audit
@@ -24,7 +24,7 @@ from ..auth.service import in_scope, scope_prefix
 from ..calendar.rules import RulePack
 from ..cases.models import Case
 from ..cases.schemas import birth_date
-from ..cases.service import NewCase, open_case
+from ..cases.service import NewCase, open_case, paged
 from ..cases.workflow import Operation
 from ..errors import NotFound
 from .models import Beneficiary
@@ -186,9 +186,8 @@ def search(session: Session, user: User, *, status: str | None, kind: str | None
         query = query.where(Beneficiary.region.like(region + "%"))
     if recheck_due_before:
         query = query.where(Beneficiary.next_recheck_on < recheck_due_before)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(Beneficiary.id.desc()).offset((page - 1) * page_size).limit(page_size)).all()
-    return list(rows), total
+    one_page, total = paged(session, query, page, page_size, Beneficiary.id.desc())
+    return list(session.scalars(one_page)), total
 
 
 def rechecks(session: Session, b: Beneficiary) -> list[Case]:

@@ -149,6 +149,12 @@ def start_data(payload: CaseCreate) -> dict[str, Any]:
     }
 
 
+def paged(session: Session, query: Select[Any], page: int, page_size: int, *order: Any) -> tuple[Select[Any], int]:
+    """The query for one page in the given order, and how many rows the whole query has."""
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    return query.order_by(*order).offset((page - 1) * page_size).limit(page_size), total
+
+
 def scoped(query: Select[Any], user: User, column: Any) -> Select[Any]:
     if user.role == "admin":
         return query
@@ -175,9 +181,8 @@ def search(session: Session, user: User, today: date, *, status: str | None, kin
         query = query.where(or_(Case.status != "active", Case.due_on.is_(None), Case.due_on >= today))
     if due_before:
         query = query.where(Case.due_on < due_before)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(Case.id.desc()).offset((page - 1) * page_size).limit(page_size)).all()
-    return list(rows), total
+    one_page, total = paged(session, query, page, page_size, Case.id.desc())
+    return list(session.scalars(one_page)), total
 
 
 def history(session: Session, case: Case) -> list[AuditEvent]:

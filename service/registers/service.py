@@ -3,12 +3,12 @@ members, registered separately at creation (seed 001 §6(1)), each needing the c
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..auth.models import User
 from ..cases.models import Case
-from ..cases.service import scoped
+from ..cases.service import paged, scoped
 from ..tasks.models import CaseTask
 
 
@@ -30,6 +30,5 @@ def near_relatives(session: Session, user: User, *, kind: str | None, status: st
         query = query.where(visits.c.status == "done")
     elif visit == "pending":
         query = query.where((visits.c.status.is_(None)) | (visits.c.status != "done"))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.execute(query.order_by(Case.id.desc()).offset((page - 1) * page_size).limit(page_size)).all()
-    return [(case, session.get(CaseTask, task_id) if task_id else None) for case, task_id in rows], total
+    one_page, total = paged(session, query, page, page_size, Case.id.desc())
+    return [(case, session.get(CaseTask, task_id) if task_id else None) for case, task_id in session.execute(one_page)], total

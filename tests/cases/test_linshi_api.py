@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from service.clock import SHANGHAI
 
@@ -81,14 +81,3 @@ def test_above_the_cap_the_case_is_refused_with_the_reason(api: Api) -> None:
     case = api.walk(case["id"], [("notify_rejection", NOTIFY), ("archive", ARCHIVE)])
     assert case["status"] == "rejected"
 
-
-def test_linshi_extends_to_sixty_working_days(api: Api) -> None:
-    case = create(api, emergency=False)
-    case = api.step(case["id"], "accept", ACCEPT)
-    assert case["due_on"] == "2026-12-14"
-    response = api.client.post(f"/api/v1/cases/{case['id']}/extension", json={"reason": "需函请居住地调查"}, headers=api.headers())
-    assert response.status_code == 200
-    due = date.fromisoformat(response.json()["due_on"])
-    with api.services.sessions() as session:
-        calendar = api.services.calendars.get(session)
-    assert calendar.working_days_between(date(2026, 11, 2), due) == 60  # the official calendar, 2027 included

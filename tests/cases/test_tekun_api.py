@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from ..factories import ACCEPT, INELIGIBLE, INFO, NOTIFY, SELF_CARE, TK_INVESTIGATED, VISIT, Api, approve, elements
 
 
@@ -37,13 +35,3 @@ def test_tekun_refused_at_review(api: Api) -> None:
     assert case["status"] == "rejected"
     assert api.client.get("/api/v1/beneficiaries", headers=api.headers()).json()["total"] == 0
 
-
-def test_tekun_extends_to_forty_five_working_days(api: Api) -> None:
-    case = api.create(kind="tekun")
-    api.step(case["id"], "accept", ACCEPT)
-    response = api.client.post(f"/api/v1/cases/{case['id']}/extension", json={"reason": "人户分离"}, headers=api.headers())
-    assert response.status_code == 200
-    due = date.fromisoformat(response.json()["due_on"])
-    with api.services.sessions() as session:
-        calendar = api.services.calendars.get(session)
-    assert calendar.working_days_between(date(2026, 11, 2), due) == 45  # the official calendar, 2027 included

@@ -99,23 +99,26 @@ def test_near_relative_waits_for_the_county_visit(kind: str) -> None:
     assert w.roles() == ({"self_care_assessment": "township"} if kind == "tekun" else {"review": "township"})
 
 
-def test_objection_not_upheld_keeps_the_publicity_end(kind: str) -> None:
+def objected(kind: str) -> Walker:
+    """A case in publicity from 11-02 that receives an objection on 11-04."""
     w = walker(kind)
     investigated, eligible, _ = KINDS[kind]
     w.walk(investigated + [("review", eligible)])
     w.now = datetime(2026, 11, 4, 10, tzinfo=SHANGHAI)
     w.object()
     assert w.roles() == {"handle_objection": "township"}
+    return w
+
+
+def test_objection_not_upheld_keeps_the_publicity_end(kind: str) -> None:
+    w = objected(kind)
     w.do("handle_objection", {"upheld": False, "note": "不成立"})
     assert w.due("publicity") == datetime(2026, 11, 10, tzinfo=SHANGHAI)
 
 
 def test_objection_upheld_investigates_again_and_publishes_anew(kind: str) -> None:
-    w = walker(kind)
-    investigated, eligible, _ = KINDS[kind]
-    w.walk(investigated + [("review", eligible)])
-    w.now = datetime(2026, 11, 4, 10, tzinfo=SHANGHAI)
-    w.object()
+    w = objected(kind)
+    eligible = KINDS[kind][1]
     w.do("handle_objection", {"upheld": True, "note": "成立"})
     assert w.roles() == {"home_visit": "township"}
     w.walk([("home_visit", VISIT)] + ([("self_care_assessment", SELF_CARE)] if kind == "tekun" else []) + [("review", eligible)])
