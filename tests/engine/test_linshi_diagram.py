@@ -33,6 +33,13 @@ def test_emergency_pays_first_then_completes_the_paperwork_without_publicity() -
     assert w.snapshot.data["advance_amount"] == 800
 
 
+def test_the_reviewed_amount_wins_over_the_requested_one_while_timers_wait() -> None:
+    w = emergency(proposed_amount=3000)
+    w.walk([("advance_payment", ADVANCE)] + LS_INVESTIGATED + [("review", {"eligible": True, "proposed_amount": 4000})])
+    assert {"deadline", "paperwork_deadline"} <= w.at  # branches holding the data of 11-02
+    assert w.snapshot.data["proposed_amount"] == 4000
+
+
 def test_paperwork_not_completed_in_time_is_marked_and_goes_on() -> None:
     w = emergency()
     w.walk([("advance_payment", ADVANCE), ("accept", {"materials_complete": True})])
