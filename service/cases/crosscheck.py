@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
 from ..beneficiaries.models import Beneficiary
@@ -49,13 +49,17 @@ def _first(session: Session, rows: Iterable[Any], granted_only: bool) -> Any:
     return None
 
 
+def _other_than(case_id: int | None) -> ColumnElement[bool]:
+    return Case.id != case_id if case_id is not None else true()
+
+
 def _holder(session: Session, people: Iterable[str], exclude: int | None, granted_only: bool) -> Any:
     stopped = select(Beneficiary.case_id).where(Beneficiary.status == "stopped")
     query = (
         select(Case.id, Case.number, Case.kind, Case.status, CasePerson.name)
         .join(CasePerson, CasePerson.case_id == Case.id)
         .where(CasePerson.id_number.in_(list(people)), Case.kind.in_(EXCLUSIVE_KINDS), Case.purpose == "application",
-               Case.status.in_(("active", "approved")), Case.id.not_in(stopped), Case.id != (exclude or 0))
+               Case.status.in_(("active", "approved")), Case.id.not_in(stopped), _other_than(exclude))
         .order_by(Case.id)
     )
     return _first(session, session.execute(query), granted_only)
@@ -67,7 +71,7 @@ def _same_cause(session: Session, people: Iterable[str], cause: str | None, year
         select(Case.id, Case.number, Case.status, Case.application, CasePerson.name)
         .join(CasePerson, CasePerson.case_id == Case.id)
         .where(CasePerson.id_number.in_(list(people)), Case.kind == "linshi", Case.purpose == "application",
-               Case.status.in_(("active", "approved")), Case.id != (exclude or 0),
+               Case.status.in_(("active", "approved")), _other_than(exclude),
                Case.created_at >= start_of(date(year, 1, 1)), Case.created_at < start_of(date(year + 1, 1, 1)))
         .order_by(Case.id)
     )

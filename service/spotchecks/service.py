@@ -126,7 +126,7 @@ def _open(op: Operation, subject_id: int, month: str) -> Case:
     subject = op.session.scalar(select(Case).where(Case.id == subject_id).with_for_update())
     assert subject is not None
     check = open_case(op, NewCase(
-        kind=subject.kind, purpose="spot_check", process_key="spot_check", region=subject.region, hukou=subject.hukou,
+        kind=subject.kind, purpose="spot_check", process_key="county_spot_check", region=subject.region, hukou=subject.hukou,
         applicant_name=subject.applicant_name, applicant_id_number=subject.applicant_id_number,
         household=subject.household, application={"reason": f"{month} 县级监管抽查 county spot check of {subject.number}",
                                                     "month": month, "subject": subject.number},

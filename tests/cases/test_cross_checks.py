@@ -12,7 +12,18 @@ from service.cases import crosscheck
 from service.clock import SHANGHAI
 from service.tasks.models import CaseTask
 
-from ..factories import CONFIRM, TK_ELIGIBLE, TK_INVESTIGATED, TO_PUBLICITY, Api, approve, case_payload, resident_id
+from ..factories import (
+    ADVANCE,
+    CONFIRM,
+    LS_INVESTIGATED,
+    TK_ELIGIBLE,
+    TK_INVESTIGATED,
+    TO_PUBLICITY,
+    Api,
+    approve,
+    case_payload,
+    resident_id,
+)
 
 PUBLICITY_OVER = datetime(2026, 11, 10, 0, 0, 1, tzinfo=SHANGHAI)
 
@@ -102,3 +113,17 @@ def test_confirmation_is_refused_when_the_benefit_was_granted_elsewhere_meanwhil
 def history_length(api: Api, case_id: int) -> int:
     with api.services.sessions() as session:
         return len(session.scalars(select(AuditEvent.id).where(AuditEvent.chain == f"case:{case_id}")).all())
+
+
+def test_linshi_confirmation_is_refused_when_the_same_cause_was_helped_meanwhile(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    person = resident_id()
+    monkeypatch.setattr(crosscheck, "at_creation", lambda *args: None)
+    first, second = (api.create(case_payload("linshi", applicant_id=person, household=0, emergency=True, cause="火灾"))
+                     for _ in range(2))
+    monkeypatch.undo()
+    steps = [("advance_payment", ADVANCE)] + LS_INVESTIGATED + [("review", {"eligible": True, "proposed_amount": 800})]
+    for case in (first, second):
+        api.walk(case["id"], steps)
+    api.step(first["id"], "confirm", {**CONFIRM, "amount": 800})
+    response = api.complete(second["id"], "confirm", {**CONFIRM, "amount": 800})
+    assert response.status_code == 409 and first["number"] in response.json()["detail"]

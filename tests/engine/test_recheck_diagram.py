@@ -1,4 +1,4 @@
-"""Every path of processes/recheck.bpmn and processes/spot_check.bpmn, saving and restoring between steps."""
+"""Every path of processes/recheck.bpmn and processes/county_spot_check.bpmn, saving and restoring between steps."""
 
 from __future__ import annotations
 
@@ -88,7 +88,7 @@ def test_a_change_the_meeting_does_not_confirm_goes_back_to_the_opinion() -> Non
 
 
 def test_spot_check_is_one_county_task() -> None:
-    w = Walker("spot_check", "dibao")
+    w = Walker("county_spot_check", "dibao")
     assert w.roles() == {"spot_check": "county"}
     w.do("spot_check", {**SPOT_CHECK, "conclusion": "revoke", "opinion": "隐瞒经营收入，撤销保障"})
     assert w.snapshot.end_element == "closed_completed" and w.snapshot.data["conclusion"] == "revoke"
