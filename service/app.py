@@ -15,6 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from . import metrics
 from .admin.router import router as admin_router
+from .beneficiaries.router import router as beneficiaries_router
 from .calendar.router import router as calendar_router
 from .cases.router import router as cases_router
 from .clock import Clock
@@ -24,6 +25,8 @@ from .deps import Services
 from .errors import ServiceError
 from .migrate import prepare
 from .publicity.router import router as publicity_router
+from .registers.router import router as registers_router
+from .spotchecks.router import router as spotchecks_router
 from .supervision.router import router as supervision_router
 from .tasks.router import router as tasks_router
 from .timers.worker import TimerLoop
@@ -108,7 +111,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, *, 
     _handlers(app)
     _body_limit(app, settings.max_body_bytes)
     metrics.install(app)
-    routers = (cases_router, tasks_router, definitions_router, calendar_router, supervision_router, publicity_router, admin_router)
+    routers = (cases_router, tasks_router, definitions_router, calendar_router, supervision_router, publicity_router,
+               beneficiaries_router, spotchecks_router, registers_router, admin_router)
     for router in routers:
         app.include_router(router)
     web.install(app)

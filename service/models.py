@@ -7,8 +7,10 @@ def load_all() -> None:
     from .admin import models as admin  # noqa: F401
     from .audit import models as audit  # noqa: F401
     from .auth import models as auth  # noqa: F401
+    from .beneficiaries import models as beneficiaries  # noqa: F401
     from .calendar import models as calendar  # noqa: F401
     from .cases import models as cases  # noqa: F401
     from .definitions import models as definitions  # noqa: F401
+    from .spotchecks import models as spotchecks  # noqa: F401
     from .tasks import models as tasks  # noqa: F401
     from .timers import models as timers  # noqa: F401

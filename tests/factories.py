@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -11,9 +11,10 @@ from fastapi.testclient import TestClient
 from stdnum.cn import ric
 
 from service.auth import service as auth
-from service.clock import FixedClock
+from service.clock import FixedClock, start_of
 from service.db import transaction
 from service.deps import Services
+from service.scheduling import run_due_schedules
 from service.timers.service import fire_due
 
 TOWNSHIP = "220283101000"
@@ -58,6 +59,23 @@ REFUSE = {"approved": False, "attendees": ["甲", "乙", "丙", "丁", "戊"], "
 NOTIFY = {"notified_on": "2026-11-20", "method": "书面送达"}
 ARCHIVE = {"archive_no": "2026-0001"}
 TO_PUBLICITY = [("accept", ACCEPT), ("info_check", INFO), ("home_visit", VISIT), ("review", ELIGIBLE)]
+# tekun (特困): the six activities of the self-care assessment, and the review with a support mode
+SELF_CARE = {"eating": True, "dressing": True, "bed_transfer": True, "toileting": True, "indoor_walking": True,
+             "bathing": True, "assessors": ["评估员甲", "评估员乙"]}
+TK_ELIGIBLE = {"eligible": True, "support_mode": "dispersed", "monthly_amount": 800}
+TK_INVESTIGATED = [("accept", ACCEPT), ("info_check", INFO), ("home_visit", VISIT), ("self_care_assessment", SELF_CARE)]
+# linshi (临时救助): the advance of pay-first, a proposal within the township's limits, the county's deliberation
+ADVANCE = {"advance_amount": 800, "advance_paid_on": "2026-11-02", "advance_method": "现金"}
+LS_ELIGIBLE = {"eligible": True, "proposed_amount": 1500}
+LS_INVESTIGATED = [("accept", ACCEPT), ("info_check", INFO), ("home_visit", VISIT)]
+LS_CONFIRM = {**CONFIRM, "amount": 1500}
+# recheck (动态管理复核)
+RC_VISIT = {"visitors": ["王五", "赵六"], "findings": "家庭情况无变化"}
+CONTINUE = {"outcome": "continue"}
+ADJUST = {"outcome": "adjust", "monthly_amount": 420}
+STOP = {"outcome": "stop", "reason": "家庭人均收入已超过低保标准"}
+AGREE = {"approved": True, "attendees": ["甲", "乙", "丙", "丁", "戊"], "minutes": "合议同意"}
+SPOT_CHECK = {"visitors": ["县民政甲", "县民政乙"], "findings": "与档案一致", "conclusion": "consistent"}
 
 
 class Api:
@@ -114,9 +132,11 @@ class Api:
         return result
 
     def at(self, instant: datetime) -> int:
-        """Move the injected clock and fire what is due, as the timer worker would."""
+        """Move the injected clock, fire what is due and start the rechecks and spot checks due, as the timer worker would."""
         self.clock.set(instant)
-        return fire_due(self.services, instant).fired
+        fired = fire_due(self.services, instant).fired
+        run_due_schedules(self.services, instant)
+        return fired
 
     def history(self, case_id: int) -> list[dict[str, Any]]:
         response = self.client.get(f"/api/v1/cases/{case_id}/history", headers=self.headers("admin"))
@@ -126,3 +146,14 @@ class Api:
 
 def elements(case: dict[str, Any]) -> set[str]:
     return {p["element_id"] for p in case["positions"]}
+
+
+def approve(api: Api, payload: dict[str, Any] | None = None, confirm: dict[str, Any] | None = None, **kwargs: Any) -> dict[str, Any]:
+    """A dibao or tekun case taken to approval; the clock moves past its publicity."""
+    case = api.create(payload, **kwargs)
+    tekun = case["kind"] == "tekun"
+    api.walk(case["id"], TK_INVESTIGATED + [("review", TK_ELIGIBLE)] if tekun else TO_PUBLICITY)
+    until = date.fromisoformat(api.case(case["id"])["facts"]["publicity_until"])
+    api.at(start_of(until + timedelta(days=1)) + timedelta(seconds=1))
+    confirm = confirm or ({**CONFIRM, "amount": 800} if tekun else CONFIRM)
+    return api.walk(case["id"], [("confirm", confirm), ("archive", ARCHIVE)])

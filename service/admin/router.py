@@ -5,14 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import update
 
+from ..calendar.workdays import MAX_YEAR, MIN_YEAR
 from ..cases.service import require_role
 from ..clock import SHANGHAI
 from ..db import transaction
 from ..deps import CurrentUser, ServicesDep
 from ..errors import NotFound
+from ..scheduling import run_due_schedules
 from ..timers.service import fire_all_due
 from .models import AppState
 
@@ -22,12 +24,22 @@ router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
 class ClockIn(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"example": {"now": "2026-12-01T09:00:00+08:00"}})
 
-    now: datetime = Field(description="any instant, earlier or later than the clock; without an offset it is Asia/Shanghai")
+    now: datetime = Field(description="any instant, earlier or later than the clock, in the calendar's years 2000–2099; "
+                                      "without an offset it is Asia/Shanghai")
+
+    @field_validator("now")
+    @classmethod
+    def _in_the_calendar(cls, value: datetime) -> datetime:
+        if not MIN_YEAR <= value.year <= MAX_YEAR:
+            raise ValueError(f"the clock must stay within the calendar's years {MIN_YEAR}–{MAX_YEAR}")
+        return value
 
 
 class ClockOut(BaseModel):
     now: datetime
     fired: int
+    rechecks_started: int = Field(0, description="rechecks opened because they fell due by the new time")
+    spot_checks_started: int = Field(0, description="spot checks drawn for months that are over by the new time")
 
 
 def fake_clock_enabled(services: ServicesDep) -> None:
@@ -39,10 +51,13 @@ def fake_clock_enabled(services: ServicesDep) -> None:
 @router.put("/clock", response_model=ClockOut, dependencies=[Depends(fake_clock_enabled)],
             responses={401: {}, 403: {}, 404: {"description": "the test clock is off"}})
 def set_clock(body: ClockIn, services: ServicesDep, user: CurrentUser) -> ClockOut:
-    """Set the persisted test clock; every timer due at the new time has fired before this answers."""
+    """Set the persisted test clock; every timer due at the new time has fired, and every recheck and spot check
+    due by then has started, before this answers."""
     require_role(user, "admin")
     now = body.now if body.now.tzinfo else body.now.replace(tzinfo=SHANGHAI)
     with transaction(services.sessions) as session:
         session.execute(update(AppState).where(AppState.id == 1).values(fake_now=now))
     fired = fire_all_due(services, now)
-    return ClockOut(now=now.astimezone(SHANGHAI), fired=fired)
+    scheduled = run_due_schedules(services, now)
+    return ClockOut(now=now.astimezone(SHANGHAI), fired=fired, rechecks_started=scheduled.rechecks,
+                    spot_checks_started=scheduled.spot_checks)

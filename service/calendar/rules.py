@@ -22,7 +22,10 @@ Number = int | float | bool
 REQUIRED_NUMBERS = (
     "investigation_days", "appraisal_days", "confirm_days", "refusal_notice_days", "publicity_days",
     "at_risk_days", "confirmation_delegated", "county_sampling_ratio",
+    "linshi_publicity_days", "linshi_paperwork_days",  # read by every linshi case (processes/linshi.bpmn)
 )
+RECHECK_NUMBERS = ("recheck_months_a", "recheck_months_b", "recheck_months_c_urban", "recheck_months_c_rural")
+RECHECKED_KINDS = ("dibao", "tekun")  # dynamic management (seed 002): every pack says how often, per class
 
 
 class KindRules(BaseModel):
@@ -73,6 +76,20 @@ class RulePack(BaseModel):
         if not 0 < float(ratio) <= 1:
             raise ValueError("county_sampling_ratio must be in (0, 1]")
         return value
+
+    @model_validator(mode="after")
+    def _recheck_periods(self) -> RulePack:
+        missing = [f"{kind}.{name}" for kind in RECHECKED_KINDS for name in RECHECK_NUMBERS if not self._has(name, kind)]
+        if missing:
+            raise ValueError(f"missing recheck periods (months): {', '.join(missing)}")
+        return self
+
+    def _has(self, name: str, kind: str) -> bool:
+        try:
+            self.value(name, kind)
+        except KeyError:
+            return False
+        return True
 
     def value(self, name: str, kind: str) -> Number:
         """A number by name: the kind's own value first, then the pack's."""

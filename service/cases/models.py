@@ -19,11 +19,14 @@ class Case(Base):
         Index("ix_cases_kind_status", "kind", "status"),
         Index("ix_cases_accepted_on", "accepted_on"),
         Index("ix_cases_closed_at", "closed_at"),
+        Index("ix_cases_purpose_status_closed_at", "purpose", "status", "closed_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)
     kind: Mapped[str] = mapped_column(String(8))
+    purpose: Mapped[str] = mapped_column(String(12), default="application", server_default="application")  # or recheck, spot_check
+    subject_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), nullable=True, index=True)  # what a recheck or spot check is about
     region: Mapped[str] = mapped_column(String(12), index=True)
     township: Mapped[str] = mapped_column(String(9))
     status: Mapped[str] = mapped_column(String(12))
@@ -36,7 +39,8 @@ class Case(Base):
     hukou: Mapped[str] = mapped_column(String(8))
     household: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     application: Mapped[dict[str, Any]] = mapped_column(JSON)
-    near_relative_of_staff: Mapped[bool] = mapped_column(Boolean, default=False)
+    near_relative_of_staff: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    near_relative_detail: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     accepted_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     due_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     extended: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -29,7 +29,8 @@ def case_out(session: Session, registry: Registry, calendar: WorkingCalendar, us
         tasks = open_tasks(session, [case.id])[case.id]
     overdue, left = deadline_state(case, today, calendar)
     return CaseOut(
-        id=case.id, number=case.number, kind=case.kind, status=case.status, region=case.region,
+        id=case.id, number=case.number, kind=case.kind, purpose=case.purpose, subject_case_id=case.subject_case_id,
+        status=case.status, region=case.region,
         process=ProcessRef(key=case.process_key, version=case.process_version), rule_pack=case.rule_pack,
         positions=[PositionOut(**p) for p in case.positions],
         tasks=[task_out(registry, session, t, case, today) for t in tasks],

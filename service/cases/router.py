@@ -23,6 +23,7 @@ from .schemas import (
     ObjectionIn,
     PositionOut,
     ProcessRef,
+    Purpose,
     Reason,
     Status,
 )
@@ -48,6 +49,7 @@ def create_case(payload: CaseCreate, services: ServicesDep, session: SessionDep,
 def list_cases(
     services: ServicesDep, session: SessionDep, user: CurrentUser, now: NowDep,
     status: Status | None = None, kind: Kind | None = None,
+    purpose: Annotated[Purpose | None, Query(description="application, recheck or spot_check")] = None,
     region: Annotated[str | None, Query(pattern=r"^\d{1,12}$", description="region-code prefix")] = None,
     element_id: Annotated[str | None, Query(max_length=100, description="cases with a token at this element")] = None,
     overdue: bool | None = None,
@@ -58,7 +60,7 @@ def list_cases(
     """Cases in your region, newest first."""
     today = local_date(now)
     rows, total = service.search(session, user, today, status=status, kind=kind, region=region, element_id=element_id,
-                                 overdue=overdue, due_before=due_before, page=page, page_size=page_size)
+                                 overdue=overdue, due_before=due_before, page=page, page_size=page_size, purpose=purpose)
     items = cases_out(session, services.registry, services.calendars.get(session), user, rows, today)
     return CasePage(items=items, total=total, page=page, page_size=page_size)
 

@@ -23,7 +23,8 @@ from ..tasks.schemas import TaskOut
 
 Kind = Literal["dibao", "tekun", "linshi"]
 CaseId = Annotated[int, PathParam(ge=1, le=2_147_483_647, description="the case id")]
-Status = Literal["active", "approved", "rejected", "withdrawn", "terminated"]
+Status = Literal["active", "approved", "rejected", "withdrawn", "terminated", "completed"]  # completed: a recheck or spot check
+Purpose = Literal["application", "recheck", "spot_check"]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
 Region = Annotated[str, StringConstraints(pattern=r"^\d{12}$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
@@ -95,8 +96,20 @@ class Application(BaseModel):
     requested_amount: Annotated[float, Field(ge=0, le=1_000_000)] = 0
     emergency: bool = False
     cause: Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=200)] = Field(
-        default=None, description="linshi: the cause of hardship (fire, accident, illness, ...)"
+        default=None, description="linshi (required): the cause of hardship (fire, accident, illness, ...); the same "
+        "person is helped once a year per cause, compared without case or spaces"
     )
+
+
+class NearRelativeDetail(BaseModel):
+    """Who on the staff the household is close kin to (近亲属备案表)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"example": {
+        "staff_name": "王五", "staff_position": "村委会委员", "relation": "兄弟"}})
+
+    staff_name: Name
+    staff_position: Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=50)] = None
+    relation: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
 
 
 class CaseCreate(BaseModel):
@@ -117,6 +130,8 @@ class CaseCreate(BaseModel):
     applicant: Person
     household: Annotated[list[Member], Field(max_length=30)] = []
     near_relative_of_staff: bool = False
+    near_relative_detail: NearRelativeDetail | None = Field(
+        default=None, description="with near_relative_of_staff: the staff member and the kinship, for the register")
     application: Application
 
     @model_validator(mode="after")
@@ -155,6 +170,8 @@ class CaseOut(BaseModel):
     id: int
     number: str
     kind: str
+    purpose: str = Field(default="application", description="application, or a recheck or spot check the service opened")
+    subject_case_id: int | None = Field(default=None, description="the case a recheck or spot check is about")
     status: str
     region: str
     process: ProcessRef

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -16,13 +18,31 @@ from ..calendar.functions import statutory_due_on
 from ..engine import Instance, ProcessError
 from ..errors import Conflict, Forbidden, Invalid, NotFound, problem
 from ..timers.models import Timer
-from . import workflow
+from . import crosscheck, workflow
 from .models import Case, CasePerson, CasePosition
 from .schemas import CaseCreate, birth_date
 from .workflow import Operation
 
 KIND_PREFIX = {"dibao": "DB", "tekun": "TK", "linshi": "LS"}
-EXCLUSIVE_KINDS = ("dibao", "tekun")  # no one holds both, or either twice (seed 000 §1(3))
+PURPOSE_PREFIX = {"application": "", "recheck": "FH-", "spot_check": "CC-"}  # 复核, 抽查
+
+
+@dataclass(frozen=True)
+class NewCase:
+    """What a case row starts with: an application, or a recheck or spot check the service opens itself."""
+
+    kind: str
+    purpose: str
+    process_key: str
+    region: str
+    hukou: str
+    applicant_name: str
+    applicant_id_number: str
+    household: list[dict[str, Any]]
+    application: dict[str, Any]
+    near_relative_of_staff: bool = False
+    near_relative_detail: dict[str, Any] | None = None
+    subject_case_id: int | None = None
 
 
 def load(session: Session, user: User, case_id: int, *, lock: bool = False) -> Case:
@@ -50,50 +70,50 @@ def _people(payload: CaseCreate) -> list[str]:
     return [payload.applicant.id_number] + [m.id_number for m in payload.household]
 
 
-def cross_check(session: Session, payload: CaseCreate) -> None:
-    """Refuse a second dibao/tekun case, active or approved, for anyone in the household, naming it."""
-    if payload.kind not in EXCLUSIVE_KINDS:
-        return
-    found = session.execute(
-        select(Case.number, Case.kind, Case.status, CasePerson.name)
-        .join(CasePerson, CasePerson.case_id == Case.id)
-        .where(CasePerson.id_number.in_(_people(payload)), Case.kind.in_(EXCLUSIVE_KINDS),
-               Case.status.in_(("active", "approved")))
-        .order_by(Case.id).limit(1)
-    ).first()
-    if found is not None:
-        number, kind, status, name = found
-        raise Conflict(f"{name} is already on {kind} case {number} ({status}); "
-                       "no one may hold dibao or tekun twice, or both at once")
-
-
 def create(op: Operation, user: User, payload: CaseCreate) -> Case:
     require_role(user, "village", "township")
     if not in_scope(user, payload.region):
         raise Forbidden(f"region {payload.region} is outside your region {user.region}")
-    _check_births(op, payload)
-    cross_check(op.session, payload)
-    process, version, decisions = op.services.registry.for_new_case(op.session, payload.kind)
-    pack = op.services.rules.choose(payload.region, op.today)
-    case = Case(
-        number="pending", kind=payload.kind, region=payload.region, township=payload.region[:9], status="active",
-        process_key=process.key, process_version=version, decisions=decisions, rule_pack=pack.id,
-        applicant_name=payload.applicant.name, applicant_id_number=payload.applicant.id_number, hukou=payload.hukou,
+    _check_payload(op, payload)
+    crosscheck.at_creation(op.session, payload.kind, _people(payload), payload.application.cause, op.today)
+    detail = payload.near_relative_detail.model_dump() if payload.near_relative_detail else None
+    people = [(payload.applicant.id_number, payload.applicant.name, "applicant")]
+    people += [(m.id_number, m.name, m.relation) for m in payload.household]
+    case = open_case(op, NewCase(
+        kind=payload.kind, purpose="application", process_key=payload.kind, region=payload.region, hukou=payload.hukou,
+        applicant_name=payload.applicant.name, applicant_id_number=payload.applicant.id_number,
         household=[m.model_dump() for m in payload.household], application=payload.application.model_dump(),
-        near_relative_of_staff=payload.near_relative_of_staff, workflow="", serializer_version="",
+        near_relative_of_staff=payload.near_relative_of_staff, near_relative_detail=detail,
+    ), start_data(payload), people)
+    if payload.near_relative_of_staff:  # 单独登记备案 (seed 001 §6(1), seed 000 §2(5))
+        audit.record(op.session, case=case, at=op.now, actor=op.actor, type="near_relative.registered",
+                     data={"detail": detail, "county_home_visit": "required"})
+    return case
+
+
+def open_case(op: Operation, new: NewCase, data: dict[str, Any], people: Sequence[tuple[str, str, str]] = ()) -> Case:
+    """Insert a case row, record its creation and start its workflow on the newest process version."""
+    process, version, decisions = op.services.registry.for_new_case(op.session, new.process_key)
+    pack = op.services.rules.choose(new.region, op.today)
+    case = Case(
+        number="pending", kind=new.kind, purpose=new.purpose, subject_case_id=new.subject_case_id, region=new.region,
+        township=new.region[:9], status="active", process_key=process.key, process_version=version, decisions=decisions,
+        rule_pack=pack.id, applicant_name=new.applicant_name, applicant_id_number=new.applicant_id_number, hukou=new.hukou,
+        household=new.household, application=new.application, near_relative_of_staff=new.near_relative_of_staff,
+        near_relative_detail=new.near_relative_detail, workflow="", serializer_version="",
         created_at=op.now, updated_at=op.now, positions=[], facts={},
     )
     op.session.add(case)
     op.session.flush()
-    op.session.add(CasePerson(case_id=case.id, id_number=payload.applicant.id_number, name=payload.applicant.name, relation="applicant"))
-    for member in payload.household:
-        op.session.add(CasePerson(case_id=case.id, id_number=member.id_number, name=member.name, relation=member.relation))
-    case.number = f"{KIND_PREFIX[case.kind]}-{op.today.year}-{case.id:06d}"
+    for id_number, name, relation in people:
+        op.session.add(CasePerson(case_id=case.id, id_number=id_number, name=name, relation=relation))
+    case.number = f"{PURPOSE_PREFIX[new.purpose]}{KIND_PREFIX[case.kind]}-{op.today.year}-{case.id:06d}"
     audit.record(op.session, case=case, at=op.now, actor=op.actor, type="case.created",
-                 data={"number": case.number, "kind": case.kind, "region": case.region, "rule_pack": pack.id,
-                       "process": {"key": process.key, "version": version}})
+                 data={"number": case.number, "kind": case.kind, "purpose": case.purpose, "region": case.region,
+                       "rule_pack": pack.id, "process": {"key": process.key, "version": version},
+                       "subject_case_id": case.subject_case_id})
     try:
-        _, snapshot = Instance.start(process, start_data(payload), workflow.host_for(op, case))
+        _, snapshot = Instance.start(process, data, workflow.host_for(op, case))
     except ProcessError as exc:
         raise Conflict({"element_id": exc.element_id,
                         "reason": f"process {process.key} version {version} cannot start: {exc.reason}"}) from None
@@ -101,12 +121,17 @@ def create(op: Operation, user: User, payload: CaseCreate) -> Case:
     return case
 
 
-def _check_births(op: Operation, payload: CaseCreate) -> None:
+def _check_payload(op: Operation, payload: CaseCreate) -> None:
+    """What the schema alone cannot say: births not in the future, and fields one kind or flag needs."""
     problems = []
     people = [("applicant",)] + [("household", i) for i in range(len(payload.household))]
     for loc, id_number in zip(people, _people(payload), strict=True):
         if birth_date(id_number) > op.today:
             problems.append(problem(("body", *loc, "id_number"), "居民身份证号码无效 invalid resident ID: birth date is in the future"))
+    if payload.kind == "linshi" and not payload.application.cause:
+        problems.append(problem(("body", "application", "cause"), "临时救助事由 required for linshi: the cause of hardship", "missing"))
+    if payload.near_relative_detail is not None and not payload.near_relative_of_staff:
+        problems.append(problem(("body", "near_relative_detail"), "given only with near_relative_of_staff: true"))
     if problems:
         raise Invalid(problems)
 
@@ -128,6 +153,12 @@ def start_data(payload: CaseCreate) -> dict[str, Any]:
     }
 
 
+def paged(session: Session, query: Select[Any], page: int, page_size: int, *order: Any) -> tuple[Select[Any], int]:
+    """The query for one page in the given order, and how many rows the whole query has."""
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    return query.order_by(*order).offset((page - 1) * page_size).limit(page_size), total
+
+
 def scoped(query: Select[Any], user: User, column: Any) -> Select[Any]:
     if user.role == "admin":
         return query
@@ -135,8 +166,11 @@ def scoped(query: Select[Any], user: User, column: Any) -> Select[Any]:
 
 
 def search(session: Session, user: User, today: date, *, status: str | None, kind: str | None, region: str | None,
-           element_id: str | None, overdue: bool | None, due_before: date | None, page: int, page_size: int) -> tuple[list[Case], int]:
+           element_id: str | None, overdue: bool | None, due_before: date | None, page: int, page_size: int,
+           purpose: str | None = None) -> tuple[list[Case], int]:
     query = scoped(select(Case), user, Case.region)
+    if purpose:
+        query = query.where(Case.purpose == purpose)
     if status:
         query = query.where(Case.status == status)
     if kind:
@@ -151,9 +185,8 @@ def search(session: Session, user: User, today: date, *, status: str | None, kin
         query = query.where(or_(Case.status != "active", Case.due_on.is_(None), Case.due_on >= today))
     if due_before:
         query = query.where(Case.due_on < due_before)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(Case.id.desc()).offset((page - 1) * page_size).limit(page_size)).all()
-    return list(rows), total
+    one_page, total = paged(session, query, page, page_size, Case.id.desc())
+    return list(session.scalars(one_page)), total
 
 
 def history(session: Session, case: Case) -> list[AuditEvent]:
@@ -172,6 +205,8 @@ def file_objection(op: Operation, user: User, case: Case, text: str) -> None:
 def withdraw(op: Operation, user: User, case: Case, reason: str) -> None:
     require_role(user, "village", "township")
     require_active(case)
+    if case.purpose != "application":
+        raise Conflict(f"case {case.number} is a {case.purpose.replace('_', ' ')} the service opened; only an application is withdrawn")
     case.status = "withdrawn"
     workflow.run(op, case, lambda instance, host: instance.cancel(host))
     workflow.close(op, case, "withdrawn", {"reason": reason})

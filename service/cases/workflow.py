@@ -1,13 +1,21 @@
 """Running engine operations on a case and storing what they produced.
 
 After every operation the case row gets the new workflow JSON, and the small tables that queries
-use are brought in line with the snapshot: open tasks, durable timers and token positions. Three
-kinds of element have a meaning for the host:
+use are brought in line with the snapshot: open tasks, durable timers and token positions. Some
+element ids have a meaning for the host:
 
 - the milestone ``accepted`` (an intermediate throw event): the statutory clock starts today;
 - the milestone ``overdue``: the statutory deadline passed, recorded as ``case.overdue``;
-- an end event whose id is ``closed_<status>`` (``closed_approved``, ``closed_rejected``): the case
-  closes with that status when the workflow finishes.
+- the milestone ``advance_paid`` (linshi 先行救助): the advance is recorded as ``case.advance_paid``;
+- the milestone ``paperwork_overdue``: the paperwork after an advance is late, ``case.paperwork_overdue``;
+- an end event whose id is ``closed_<status>`` (``closed_approved``, ``closed_rejected``,
+  ``closed_completed`` for rechecks and spot checks): the case closes with that status when the
+  workflow finishes, and the registers that follow a case's end are updated (an approved dibao or
+  tekun application becomes a beneficiary; a recheck's outcome or a spot check's conclusion is
+  applied).
+
+Completing ``confirm`` or ``county_deliberation`` with ``approved`` true is cross-checked first
+(:mod:`service.cases.crosscheck`).
 """
 
 from __future__ import annotations
@@ -39,11 +47,16 @@ from ..tasks.models import CaseTask
 from ..timers.models import Timer
 from .models import Case, CasePosition
 
-CLOSED_STATUSES = ("approved", "rejected", "terminated")
+CLOSED_STATUSES = ("approved", "rejected", "terminated", "completed")
 FACT_KEYS = (  # decisions worth showing on the case without reading its workflow
     "publicity_from", "publicity_until", "monthly_amount", "amount", "confirmer", "deliberation",
-    "support_mode", "self_care", "advance_amount",
+    "support_mode", "self_care", "advance_amount", "advance_paid_on", "proposed_amount", "reason",
+    "outcome", "recheck_class", "conclusion",
 )
+MILESTONES = {  # throw events recorded as history events with these task data
+    "advance_paid": ("case.advance_paid", ("advance_amount", "advance_paid_on", "advance_method")),
+    "paperwork_overdue": ("case.paperwork_overdue", ()),
+}
 
 
 @dataclass
@@ -117,22 +130,27 @@ def apply(op: Operation, case: Case, process: CompiledProcess, snapshot: Snapsho
     case.updated_at = op.now
     case.incident = None
     for happened in snapshot.happened:
-        _on_happened(op, case, happened.element_id, happened.kind)
+        _on_happened(op, case, happened.element_id, happened.kind, snapshot.data)
     _sync_tasks(op, case, snapshot.ready)
     _sync_timers(op, case, snapshot)
     _sync_positions(op, case, snapshot)
     case.facts = {**case.facts, **{k: snapshot.data[k] for k in FACT_KEYS if k in snapshot.data}}
     if snapshot.finished and case.status == "active":
         status = (snapshot.end_element or "").removeprefix("closed_")
-        close(op, case, status if status in CLOSED_STATUSES else "terminated", {"end_event": snapshot.end_element})
+        close(op, case, status if status in CLOSED_STATUSES else "terminated", {"end_event": snapshot.end_element},
+              snapshot.data)
 
 
-def _on_happened(op: Operation, case: Case, element_id: str, kind: str) -> None:
+def _on_happened(op: Operation, case: Case, element_id: str, kind: str, data: dict[str, Any]) -> None:
     if element_id == "accepted" and case.accepted_on is None:
         accept(op, case)
     elif element_id == "overdue":
         audit.record(op.session, case=case, at=op.now, actor="system", type="case.overdue", element_id=element_id,
                      data={"due_on": case.due_on})
+    elif element_id in MILESTONES:
+        event, keys = MILESTONES[element_id]
+        audit.record(op.session, case=case, at=op.now, actor=op.actor, type=event, element_id=element_id,
+                     data={k: data.get(k) for k in keys})
     elif kind == "timer":
         audit.record(op.session, case=case, at=op.now, actor="system", type="timer.fired", element_id=element_id)
 
@@ -147,10 +165,17 @@ def accept(op: Operation, case: Case) -> None:
                        "limit_days": pack.limit_days(case.kind, case.extended)})
 
 
-def close(op: Operation, case: Case, status: str, data: dict[str, Any]) -> None:
+def close(op: Operation, case: Case, status: str, data: dict[str, Any], outcome: dict[str, Any] | None = None) -> None:
+    """Close the case; ``outcome`` is the workflow's final data, which the registers read."""
     case.status = status
     case.closed_at = op.now
     audit.record(op.session, case=case, at=op.now, actor=op.actor, type="case.closed", data={"status": status, **data})
+    # imported here: the registers open cases (rechecks, spot checks) through this module
+    from ..beneficiaries.service import follow_case_end
+    from ..spotchecks.service import follow_spot_check_end
+
+    follow_case_end(op, case, outcome or {})
+    follow_spot_check_end(op, case, outcome or {})
 
 
 def stage_due(calendar: WorkingCalendar, opened: date, days: int | None, unit: str | None) -> date | None:

@@ -236,7 +236,7 @@ class Instance:
         positions: list[Position] = []
         ready: list[ReadyTask] = []
         timers: list[WaitingTimer] = []
-        data: dict[str, Any] = {}
+        sources: list[Task] = []  # tasks whose data the snapshot shows
         for task in self.workflow.get_tasks(state=TaskState.READY | TaskState.WAITING):
             spec = task.task_spec
             element_id = getattr(spec, "bpmn_id", None)
@@ -245,14 +245,17 @@ class Instance:
             if task.state == TaskState.READY and isinstance(spec, UserTask):
                 ready.append(self._ready(task, element_id))
                 positions.append(Position(element_id, spec.bpmn_name or element_id, "user_task"))
-                data.update(task.data)
+                sources.append(task)
             elif task.state == TaskState.WAITING and isinstance(spec, CatchingEvent):
                 due = _due(task.internal_data.get("event_value")) if _has_timer(task) else None
                 if due is not None:
                     timers.append(WaitingTimer(str(task.id), element_id, due, self._timer_text(spec)))
                 if not isinstance(spec, BoundaryEvent):
                     positions.append(Position(element_id, spec.bpmn_name or element_id, _event_kind(task), due))
-                    data.update(task.data)
+                    sources.append(task)
+        data: dict[str, Any] = {}
+        for task in sorted(sources, key=lambda t: t.last_state_change):  # newer data wins over a branch that waits since long ago
+            data.update(task.data)
         finished = self.workflow.is_completed()
         if finished:
             data.update(self.workflow.data)

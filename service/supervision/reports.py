@@ -42,7 +42,7 @@ def month_bounds(month: str) -> tuple[date, date]:
 def _rows(session: Session, user: User, first: date, last: date, region: str | None) -> list[Case]:
     """Cases with something to count in the month: accepted, closed, or due in it."""
     end = start_of(last + timedelta(days=1))
-    query = scoped(select(Case), user, Case.region).where(or_(
+    query = scoped(select(Case), user, Case.region).where(Case.purpose == "application", or_(
         Case.accepted_on.between(first, last),
         Case.closed_at.between(start_of(first), end),
         Case.due_on.between(first, last),

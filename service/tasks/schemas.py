@@ -15,6 +15,7 @@ class TaskOut(BaseModel):
     case_id: int
     case_number: str | None = None
     kind: str
+    purpose: str = Field(default="application", description="the case's purpose: application, recheck or spot_check")
     element_id: str
     name: str
     role: str

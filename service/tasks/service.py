@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 from ..audit import service as audit
 from ..auth.models import User
 from ..auth.service import in_scope, scope_prefix
-from ..cases import workflow
+from ..cases import crosscheck, workflow
 from ..cases.models import Case
 from ..cases.service import load as load_case
 from ..cases.workflow import Operation
+from ..clock import local_date
 from ..definitions.service import Registry
 from ..errors import Conflict, Forbidden, NotFound
 from . import forms
@@ -25,7 +26,7 @@ from .schemas import TaskOut
 def task_out(registry: Registry, session: Session, task: CaseTask, case: Case, today: date) -> TaskOut:
     info = registry.meta(session, case.process_key, case.process_version).user_tasks.get(task.element_id)
     return TaskOut(
-        id=task.id, case_id=task.case_id, case_number=case.number, kind=task.kind, element_id=task.element_id,
+        id=task.id, case_id=task.case_id, case_number=case.number, kind=task.kind, purpose=case.purpose, element_id=task.element_id,
         name=task.name, role=task.role, region=task.region, status=task.status, opened_at=task.opened_at,
         due_on=task.due_on, overdue=task.status == "open" and task.due_on is not None and today > task.due_on,
         form=[f.describe() for f in info.form] if info else [], completed_at=task.completed_at, completed_by=task.completed_by,
@@ -83,6 +84,7 @@ def complete(op: Operation, user: User, task_id: str, data: Any) -> Case:
         raise Conflict(f"case {case.number} is {case.status}")
     info = workflow.process_of(op, case).user_tasks.get(task.element_id)
     cleaned = forms.validate(info.form if info else (), data)
+    crosscheck.at_confirmation(op.session, case, task.element_id, cleaned, local_date(case.created_at).year)
     task.status, task.completed_at, task.completed_by, task.data = "done", op.now, user.name, cleaned
     audit.record(op.session, case=case, at=op.now, actor=user.name, type="task.completed", element_id=task.element_id,
                  data={"task_id": task.id, "data": cleaned})

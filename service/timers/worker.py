@@ -6,13 +6,14 @@ import logging
 import threading
 
 from ..deps import Services
+from ..scheduling import run_due_schedules
 from .service import fire_due
 
 log = logging.getLogger("jiuzhu.timers")
 
 
 class TimerLoop:
-    """Sweeps due timers every ``timer_poll_seconds`` until stopped."""
+    """Sweeps due timers, then the date-driven schedules (rechecks, spot checks), every ``timer_poll_seconds``."""
 
     def __init__(self, services: Services) -> None:
         self.services = services
@@ -23,9 +24,13 @@ class TimerLoop:
         poll = self.services.settings.timer_poll_seconds
         while not self.stopping.is_set():
             try:
-                sweep = fire_due(self.services, self.services.clock.now())
+                now = self.services.clock.now()
+                sweep = fire_due(self.services, now)
                 if sweep.fired or sweep.failed:
                     log.info("timers: %d fired, %d failed", sweep.fired, sweep.failed)
+                scheduled = run_due_schedules(self.services, now)
+                if scheduled.rechecks or scheduled.spot_checks:
+                    log.info("schedules: %d rechecks opened, %d spot checks drawn", scheduled.rechecks, scheduled.spot_checks)
             except Exception:  # noqa: BLE001 - a database hiccup must not kill the loop
                 log.exception("timer sweep failed; retrying")
             self.stopping.wait(poll)

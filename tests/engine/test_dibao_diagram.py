@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from service.calendar.functions import FUNCTION_NAMES, CaseFacts, host_functions
-from service.calendar.rules import RuleBook
+from service.calendar.functions import host_functions
 from service.calendar.workdays import WorkingCalendar
 from service.clock import SHANGHAI
-from service.engine import Host, Instance, ProcessError, Snapshot, compile_bpmn, compile_dmn
+from service.engine import Host, ProcessError
 
 from ..factories import (
     ACCEPT,
@@ -28,51 +26,12 @@ from ..factories import (
     REFUSE,
     VISIT,
 )
-
-PROCESSES = Path(__file__).resolve().parents[2] / "processes"
-RULES = RuleBook.load(PROCESSES / "rules", "shulan-2023")
-START = datetime(2026, 11, 2, 9, tzinfo=SHANGHAI)
+from .walker import START
+from .walker import Walker as DiagramWalker
 
 
-class Walker:
-    """Drives one workflow; after every operation the JSON is restored into a fresh instance."""
-
-    def __init__(self, pack: str = "shulan-2023", **data: Any) -> None:
-        decisions = {"delegation": compile_dmn((PROCESSES / "delegation.dmn").read_bytes(), FUNCTION_NAMES)}
-        self.process = compile_bpmn((PROCESSES / "dibao.bpmn").read_bytes(), decisions, FUNCTION_NAMES)
-        self.facts = CaseFacts("dibao", RULES.get(pack), None, False)
-        self.now = START
-        start = {"kind": "dibao", "near_relative_of_staff": False, "household_size": 2, "emergency": False, "proposed_amount": 0, **data}
-        _, self.snapshot = Instance.start(self.process, start, self.host())
-        self.restores = 0
-
-    def host(self) -> Host:
-        return Host(self.now, host_functions(WorkingCalendar(), self.facts, self.now))
-
-    def instance(self) -> Instance:
-        self.restores += 1
-        return Instance.restore(self.process, self.snapshot.state)
-
-    def do(self, element_id: str, data: dict[str, Any]) -> Snapshot:
-        task = next(t for t in self.snapshot.ready if t.element_id == element_id)
-        self.snapshot = self.instance().complete_task(task.task_id, data, self.host())
-        return self.snapshot
-
-    def object(self) -> Snapshot:
-        self.snapshot = self.instance().deliver_message("objection", {"objection_text": "x"}, self.host())
-        return self.snapshot
-
-    def wait_until(self, instant: datetime) -> Snapshot:
-        self.now = instant
-        self.snapshot = self.instance().fire_timers(self.host())
-        return self.snapshot
-
-    @property
-    def at(self) -> set[str]:
-        return {p.element_id for p in self.snapshot.positions}
-
-    def roles(self) -> dict[str, str | None]:
-        return {t.element_id: t.role for t in self.snapshot.ready}
+def Walker(pack: str = "shulan-2023", **data: Any) -> DiagramWalker:  # noqa: N802 - reads as the class it builds
+    return DiagramWalker("dibao", "dibao", pack=pack, **data)
 
 
 INVESTIGATED = [("accept", ACCEPT), ("info_check", INFO), ("home_visit", VISIT)]

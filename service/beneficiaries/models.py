@@ -1,0 +1,42 @@
+"""A beneficiary: an approved dibao or tekun case under dynamic management."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..db import Base, UTCDateTime
+
+
+class Beneficiary(Base):
+    __tablename__ = "beneficiaries"
+    __table_args__ = (Index("ix_beneficiaries_status_next_recheck_on", "status", "next_recheck_on"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)  # the approving application
+    number: Mapped[str] = mapped_column(String(32))  # that case's number
+    kind: Mapped[str] = mapped_column(String(8))
+    region: Mapped[str] = mapped_column(String(12), index=True)
+    hukou: Mapped[str] = mapped_column(String(8))
+    applicant_name: Mapped[str] = mapped_column(String(60))
+    applicant_id_number: Mapped[str] = mapped_column(String(18), index=True)
+    household_size: Mapped[int] = mapped_column(Integer)
+    recheck_class: Mapped[str] = mapped_column(String(1))  # A, B or C (seed 002)
+    amount: Mapped[float] = mapped_column(Numeric(12, 2, asdecimal=False))  # yuan per month
+    support_mode: Mapped[str | None] = mapped_column(String(12), nullable=True)  # tekun: centralised / dispersed
+    self_care: Mapped[str | None] = mapped_column(String(8), nullable=True)  # tekun: full / partial / none
+    status: Mapped[str] = mapped_column(String(8))  # active, stopped
+    since: Mapped[date] = mapped_column(Date)
+    next_recheck_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    last_recheck_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    recheck_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), nullable=True)  # the open recheck
+    rechecks: Mapped[int] = mapped_column(Integer, default=0)
+    stopped_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    stop_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}

@@ -1,0 +1,71 @@
+"""REST endpoints for beneficiaries under dynamic management (动态管理)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from sqlalchemy.orm import Session
+
+from ..auth.models import User
+from ..cases.models import Case
+from ..cases.schemas import HistoryEvent, Kind
+from ..cases.service import require_role
+from ..deps import CurrentUser, SessionDep
+from ..privacy import id_for
+from . import service
+from .models import Beneficiary
+from .schemas import BeneficiaryDetail, BeneficiaryOut, BeneficiaryPage, BeneficiaryStatus, CaseRef, RecheckClass, RecheckOut
+
+router = APIRouter(prefix="/api/v1/beneficiaries", tags=["beneficiaries"])
+READERS = ("village", "township", "county", "admin")
+BeneficiaryId = Annotated[int, Path(ge=1, le=2_147_483_647, description="the beneficiary id")]
+ERRORS = {401: {"description": "missing or invalid token"}, 403: {}, 404: {"description": "no such beneficiary in your region"}}
+
+
+def _out(session: Session, user: User, b: Beneficiary) -> BeneficiaryOut:
+    recheck = session.get(Case, b.recheck_case_id) if b.recheck_case_id else None
+    return BeneficiaryOut(
+        id=b.id, number=b.number, case_id=b.case_id, kind=b.kind, status=b.status, region=b.region, hukou=b.hukou,
+        applicant={"name": b.applicant_name, "id_number": id_for(user.role, b.applicant_id_number)},
+        household_size=b.household_size, recheck_class=b.recheck_class, amount=b.amount, support_mode=b.support_mode,
+        self_care=b.self_care, since=b.since, next_recheck_on=b.next_recheck_on, last_recheck_on=b.last_recheck_on,
+        rechecks=b.rechecks, open_recheck=CaseRef(id=recheck.id, number=recheck.number) if recheck else None,
+        stopped_on=b.stopped_on, stop_reason=b.stop_reason,
+    )
+
+
+@router.get("", response_model=BeneficiaryPage, responses=ERRORS)
+def list_beneficiaries(
+    session: SessionDep, user: CurrentUser,
+    status: BeneficiaryStatus | None = None, kind: Kind | None = None, recheck_class: RecheckClass | None = None,
+    region: Annotated[str | None, Query(pattern=r"^\d{1,12}$", description="region-code prefix")] = None,
+    recheck_due_before: Annotated[date | None, Query(description="next recheck before this date")] = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=200)] = 20,
+) -> BeneficiaryPage:
+    """Approved dibao and tekun households in your region, newest first."""
+    require_role(user, *READERS)
+    rows, total = service.search(session, user, status=status, kind=kind, recheck_class=recheck_class, region=region,
+                                 recheck_due_before=recheck_due_before, page=page, page_size=page_size)
+    return BeneficiaryPage(items=[_out(session, user, b) for b in rows], total=total, page=page, page_size=page_size)
+
+
+@router.get("/{beneficiary_id}", response_model=BeneficiaryDetail, responses=ERRORS)
+def get_beneficiary(beneficiary_id: BeneficiaryId, session: SessionDep, user: CurrentUser) -> BeneficiaryDetail:
+    """A beneficiary with its rechecks."""
+    require_role(user, *READERS)
+    b = service.load(session, user, beneficiary_id)
+    rechecks = [RecheckOut(id=c.id, number=c.number, status=c.status, outcome=(c.facts or {}).get("outcome") if c.closed_at else None,
+                           created_at=c.created_at, closed_at=c.closed_at) for c in service.rechecks(session, b)]
+    return BeneficiaryDetail(**_out(session, user, b).model_dump(), recheck_cases=rechecks)
+
+
+@router.get("/{beneficiary_id}/history", response_model=list[HistoryEvent], responses=ERRORS)
+def beneficiary_history(beneficiary_id: BeneficiaryId, session: SessionDep, user: CurrentUser) -> list[HistoryEvent]:
+    """What happened to the beneficiary, oldest first: registered, rechecks opened, continued, adjusted, stopped."""
+    require_role(user, *READERS)
+    b = service.load(session, user, beneficiary_id)
+    return [HistoryEvent(at=e.at, actor=e.actor, type=e.type, element_id=e.element_id, data=e.data)
+            for e in service.history(session, b)]

@@ -1,0 +1,1 @@
+"""Registers kept beside the cases: the near-relative register (近亲属备案)."""

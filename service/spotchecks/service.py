@@ -1,0 +1,169 @@
+"""County spot checks of new approvals (seed 002: at least 50% re-visited; national tekun 30%).
+
+Once a month is over, each county's approvals of that month are sampled, per kind, at no less
+than the rule pack's ``county_sampling_ratio``: ⌈ratio × N⌉ cases. The draw is reproducible: a
+case's lot is ``sha256("<month>|<county>|<kind>|<case number>")`` and the lowest lots are drawn, so
+the same month and county always give the same sample, and anyone can recompute it from the
+audit event ``spot_check.drawn``, which holds the seed, the population and the sample. Each drawn
+case gets a ``spot_check`` case with a task for the county.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..audit import service as audit
+from ..auth.models import User
+from ..auth.service import scope_prefix
+from ..beneficiaries.service import request_recheck
+from ..cases.models import Case
+from ..cases.service import NewCase, open_case
+from ..cases.workflow import Operation
+from ..clock import start_of
+from ..db import transaction
+from ..deps import Services
+from ..errors import Invalid
+from .models import SpotCheckDraw, SpotCheckMonth
+
+METHOD = "sha256('<month>|<county>|<kind>|<case number>'): the ceil(ratio x N) lowest lots"
+RECHECK_CONCLUSIONS = ("reinvestigate", "revoke")  # findings the township must re-examine at once
+
+
+def month_of(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def month_start(month: str) -> date:
+    try:
+        return date.fromisoformat(f"{month}-01")
+    except ValueError:
+        raise Invalid([{"loc": ["query", "month"], "msg": f"not a month (YYYY-MM): {month!r}", "type": "value_error"}]) from None
+
+
+def _next_month(month: str) -> str:
+    return month_of(month_start(month) + timedelta(days=32))
+
+
+def months_to_draw(latest: str | None, today: date) -> list[str]:
+    """The months after the last one drawn, up to the one before ``today``'s (just that one the first time)."""
+    last = month_of(today.replace(day=1) - timedelta(days=1))
+    month = _next_month(latest) if latest else last
+    months = []
+    while month <= last:
+        months.append(month)
+        month = _next_month(month)
+    return months
+
+
+def sample(month: str, county: str, kind: str, numbers: list[str], ratio: float) -> list[str]:
+    """The reproducible sample: the ⌈ratio × N⌉ case numbers with the lowest lots, in number order."""
+    size = math.ceil(Decimal(str(ratio)) * len(numbers))  # Decimal: 0.3 x 10 is 3, not 3.0000000000000004
+    lots = sorted(numbers, key=lambda n: hashlib.sha256(f"{month}|{county}|{kind}|{n}".encode()).hexdigest())
+    return sorted(lots[:size])
+
+
+def draw_due_months(services: Services, now: datetime) -> int:
+    """Draw every month that is over and not yet drawn; returns the spot checks opened."""
+    try:
+        with transaction(services.sessions) as session:
+            latest = session.scalar(select(func.max(SpotCheckMonth.month)))
+            op = Operation(services, session, now, "system")
+            opened = 0
+            for month in months_to_draw(latest, op.today):
+                session.add(SpotCheckMonth(month=month, drawn_at=now, draws=0))
+                session.flush()  # a worker drawing the same month at once fails here, before drawing
+                opened += draw_month(op, month)
+            return opened
+    except IntegrityError:
+        return 0  # another worker drew these months at the same moment
+
+
+def draw_month(op: Operation, month: str) -> int:
+    first = month_start(month)
+    after = month_start(_next_month(month))
+    rows = op.session.execute(
+        select(Case.id, Case.number, Case.kind, Case.region)
+        .where(Case.purpose == "application", Case.status == "approved",
+               Case.closed_at >= start_of(first), Case.closed_at < start_of(after))
+    ).all()
+    groups: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+    for case_id, number, kind, region in rows:
+        groups[(region[:6], kind)][number] = case_id
+    opened = 0
+    for (county, kind), cases in sorted(groups.items()):
+        opened += _draw(op, month, county, kind, cases, after - timedelta(days=1))
+    done = op.session.get(SpotCheckMonth, month)
+    if done is not None:
+        done.draws = len(groups)
+    return opened
+
+
+def _draw(op: Operation, month: str, county: str, kind: str, cases: dict[str, int], last_day: date) -> int:
+    pack = op.services.rules.choose(county, last_day)
+    ratio = float(pack.value("county_sampling_ratio", kind))
+    population = sorted(cases)
+    drawn = sample(month, county, kind, population, ratio)
+    op.session.add(SpotCheckDraw(month=month, county=county, kind=kind, rule_pack=pack.id, ratio=ratio,
+                                 population=population, sample=drawn, method=METHOD, drawn_at=op.now))
+    audit.record(op.session, case=None, at=op.now, actor="system", type="spot_check.drawn",
+                 data={"month": month, "county": county, "kind": kind, "rule_pack": pack.id, "ratio": ratio,
+                       "seed": f"{month}|{county}|{kind}", "method": METHOD, "population": population, "sample": drawn})
+    for number in drawn:
+        _open(op, cases[number], month)
+    return len(drawn)
+
+
+def _open(op: Operation, subject_id: int, month: str) -> Case:
+    subject = op.session.scalar(select(Case).where(Case.id == subject_id).with_for_update())
+    assert subject is not None
+    check = open_case(op, NewCase(
+        kind=subject.kind, purpose="spot_check", process_key="county_spot_check", region=subject.region, hukou=subject.hukou,
+        applicant_name=subject.applicant_name, applicant_id_number=subject.applicant_id_number,
+        household=subject.household, application={"reason": f"{month} 县级监管抽查 county spot check of {subject.number}",
+                                                    "month": month, "subject": subject.number},
+        near_relative_of_staff=subject.near_relative_of_staff, subject_case_id=subject.id,
+    ), {"kind": subject.kind, "region": subject.region, "subject": subject.number, "month": month,
+        "amount": (subject.facts or {}).get("amount")})
+    audit.record(op.session, case=subject, at=op.now, actor="system", type="spot_check.sampled",
+                 data={"month": month, "spot_check": check.number, "spot_check_case_id": check.id})
+    return check
+
+
+def follow_spot_check_end(op: Operation, case: Case, outcome: dict[str, Any]) -> None:
+    """A finished spot check is recorded on the case it checked; a serious finding opens a recheck."""
+    if case.purpose != "spot_check" or case.subject_case_id is None or case.status != "completed":
+        return
+    subject = op.session.scalar(select(Case).where(Case.id == case.subject_case_id).with_for_update())
+    assert subject is not None
+    conclusion, opinion = outcome.get("conclusion"), outcome.get("opinion")
+    audit.record(op.session, case=subject, at=op.now, actor=op.actor, type="spot_check.completed",
+                 data={"spot_check": case.number, "conclusion": conclusion, "opinion": opinion})
+    if conclusion in RECHECK_CONCLUSIONS:
+        request_recheck(op, subject, f"spot check {case.number}: {conclusion}: {opinion}")
+
+
+# -- reading ----------------------------------------------------------------------------------
+def draws(session: Session, user: User, month: str | None) -> list[tuple[SpotCheckDraw, list[Case]]]:
+    """The draws in the user's region (a month, or all), each with its spot-check cases."""
+    query = select(SpotCheckDraw)
+    if user.role != "admin":
+        query = query.where(SpotCheckDraw.county.like(scope_prefix(user.region)[:6] + "%"))
+    if month:
+        query = query.where(SpotCheckDraw.month == month_of(month_start(month)))
+    found = list(session.scalars(query.order_by(SpotCheckDraw.month.desc(), SpotCheckDraw.county, SpotCheckDraw.kind)))
+    checks: dict[tuple[str, str], list[Case]] = defaultdict(list)
+    if found:
+        subjects = select(Case.id).where(Case.number.in_({n for d in found for n in d.sample}))
+        for check in session.scalars(select(Case).where(Case.purpose == "spot_check", Case.subject_case_id.in_(subjects))
+                                     .order_by(Case.id)):
+            checks[(check.application.get("month", ""), check.kind)].append(check)
+    return [(d, [c for c in checks[(d.month, d.kind)] if c.region.startswith(d.county)]) for d in found]
