@@ -41,6 +41,9 @@ STEPS: list[tuple[str, dict[str, Any]]] = [
 CONFIRM = {"approved": True, "attendees": ["赵书记", "钱主任", "孙干事", "李经办", "周代表"], "minutes": "评审合议一致同意", "amount": 520}
 
 
+ADVANCE = {"advance_amount": 800, "advance_paid_on": None, "advance_method": "现金"}
+
+
 def resident_id(birth: str, seq: int) -> str:
     body = f"220283{birth}{seq:03d}"
     return body + str(ric.calc_check_digit(body + "0"))
@@ -66,12 +69,17 @@ def _advance(services: Services, user: User, case_id: int, steps: list[tuple[str
             tasks.complete(Operation(services, session, at, user.name), user, task.id, data)
 
 
-def _case(services: Services, user: User, name: str, seq: int, at: datetime) -> int:
+def _case(services: Services, user: User, name: str, seq: int, at: datetime, kind: str = "dibao") -> int:
+    application: dict[str, Any] = {"reason": "因病致贫，无固定收入", "monthly_income": 300}
+    if kind == "linshi":
+        application = {"reason": "住房失火，基本生活陷入困境", "monthly_income": 300, "emergency": True,
+                       "requested_amount": 1800, "cause": "火灾"}
     payload = CaseCreate.model_validate({
-        "kind": "dibao", "region": VILLAGE, "hukou": "rural",
-        "applicant": {"name": name, "id_number": resident_id("19600101", seq)},
-        "household": [{"name": name[0] + "小" + name[-1], "id_number": resident_id("19880202", seq), "relation": "child"}],
-        "application": {"reason": "因病致贫，无固定收入", "monthly_income": 300},
+        "kind": kind, "region": VILLAGE, "hukou": "rural",
+        "applicant": {"name": name, "id_number": resident_id("19600101" if kind != "tekun" else "19400101", seq)},
+        "household": [] if kind == "tekun" else
+                     [{"name": name[0] + "小" + name[-1], "id_number": resident_id("19880202", seq), "relation": "child"}],
+        "application": application,
     })
     with transaction(services.sessions) as session:
         return cases.create(Operation(services, session, at, user.name), user, payload).id
@@ -96,6 +104,12 @@ def seed(services: Services, base_url: str, console: Console) -> None:
             fire_due(services, now)
             _advance(services, township, case_id, [("confirm", CONFIRM), ("archive", {"archive_no": f"DEMO-{case_id}"})], now)
         table.add_row(str(case_id), label)
+    tekun = _case(services, township, "孙秀珍", start * 10 + 7, now, "tekun")
+    _advance(services, township, tekun, STEPS[:1], now)
+    table.add_row(str(tekun), "特困 tekun: 调查 investigation")
+    linshi = _case(services, township, "周永福", start * 10 + 8, now, "linshi")
+    _advance(services, township, linshi, [("advance_payment", {**ADVANCE, "advance_paid_on": now.date().isoformat()})], now)
+    table.add_row(str(linshi), "临时救助 linshi: 先行救助后补手续 paid first")
     fire_due(services, now)
     console.print(table)
     tokens = Table("role", "user", "token", title="demo tokens (Authorization: Bearer <token>)")

@@ -51,8 +51,11 @@ def test_demo_seeds_cases_at_several_stages_and_prints_tokens(tmp_path: Path) ->
     with sqlite3.connect(tmp_path / "cli.db") as db:
         statuses = dict(db.execute("select status, count(*) from cases group by status").fetchall())
         positions = {r[0] for r in db.execute("select element_id from case_positions")}
-    assert statuses == {"active": 4, "approved": 1}
-    assert {"accept", "home_visit", "publicity", "confirm"} <= positions
+    assert statuses == {"active": 6, "approved": 1}
+    assert {"accept", "home_visit", "publicity", "confirm", "paperwork_deadline"} <= positions
+    with sqlite3.connect(tmp_path / "cli.db") as db:
+        kinds = {r[0] for r in db.execute("select kind from cases")}
+    assert kinds == {"dibao", "tekun", "linshi"}
 
 
 def test_deploy_refuses_a_broken_diagram_with_the_reason(tmp_path: Path) -> None:
