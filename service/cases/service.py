@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
 from ..audit import service as audit
 from ..audit.models import AuditEvent
@@ -28,8 +28,8 @@ EXCLUSIVE_KINDS = ("dibao", "tekun")  # no one holds both, or either twice (seed
 def load(session: Session, user: User, case_id: int, *, lock: bool = False) -> Case:
     """The case if the user's region covers it; otherwise 404 without saying whether it exists."""
     query = select(Case).where(Case.id == case_id)
-    if lock:
-        query = query.with_for_update()
+    if lock:  # the caller is about to change the case and will read its workflow
+        query = query.options(undefer(Case.workflow)).with_for_update()
     case = session.scalar(query)
     if case is None or not in_scope(user, case.region):
         raise NotFound(f"case {case_id} not found")
