@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .. import metrics
 from ..audit import service as audit
 from ..auth.models import User
 from ..auth.service import in_scope, scope_prefix
@@ -87,4 +88,5 @@ def complete(op: Operation, user: User, task_id: str, data: Any) -> Case:
     audit.record(op.session, case=case, at=op.now, actor=user.name, type="task.completed", element_id=task.element_id,
                  data={"task_id": task.id, "data": cleaned})
     workflow.run(op, case, lambda instance, host: instance.complete_task(task.id, cleaned, host))
+    metrics.after_commit(op.session, metrics.TASKS_COMPLETED.labels(case.kind, task.element_id).inc)
     return case
