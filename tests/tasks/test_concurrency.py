@@ -73,7 +73,7 @@ def test_two_app_processes_completing_one_task(api: Api, two_servers: list[str])
     for _ in range(5):
         case = api.create()
         task_id = api.task_id(case["id"], "accept")
-        calls = [lambda base=base: httpx.post(f"{base}/api/v1/tasks/{task_id}/complete", json={"data": ACCEPT},
+        calls = [lambda base=base, task_id=task_id: httpx.post(f"{base}/api/v1/tasks/{task_id}/complete", json={"data": ACCEPT},
                                               headers=headers, timeout=30).status_code for base in two_servers]
         assert race(calls) == [200, 409]
         assert completions(api, case["id"]) == 1
