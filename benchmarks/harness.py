@@ -25,6 +25,7 @@ from service.migrate import prepare
 
 ROOT = Path(__file__).resolve().parent.parent
 LOGS = Path(tempfile.gettempdir()) / "jiuzhu-bench"
+SERVERS: dict[str, int] = {}
 
 
 class BenchDatabase:
@@ -98,11 +99,18 @@ def server(db: BenchDatabase, workers: int) -> Iterator[str]:
     port = free_port()
     process = _spawn(["serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)], db.env(), "serve.log")
     base = f"http://127.0.0.1:{port}"
+    SERVERS[base] = process.pid
     try:
         _wait_healthy(base, process)
         yield base
     finally:
         _stop(process)
+        SERVERS.pop(base, None)
+
+
+def pids_of_server(base: str) -> int:
+    """The pid of the ``jiuzhu serve`` process answering at ``base`` (its workers are its children)."""
+    return SERVERS[base]
 
 
 def _wait_healthy(base: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
