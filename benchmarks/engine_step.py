@@ -69,17 +69,24 @@ def initial_state(functions: dict[str, Any]) -> str:
     return str(SERIALIZER.serialize_json(workflow))
 
 
-def measure(cases: int) -> dict[str, Any]:
-    """Walk ``cases`` workflows through the steps; seconds per step, per element and in all."""
-    functions = _functions(SystemClock().now())
-    start = initial_state(functions)
-    per_element: dict[str, list[float]] = {element_id: [] for element_id, _ in STEPS}
-    sizes = []
-    for _ in range(cases):
-        state = start
+class Baseline:
+    """Bare steps, walked one workflow at a time so they can be interleaved with the HTTP walks."""
+
+    def __init__(self) -> None:
+        self.functions = _functions(SystemClock().now())
+        self.start = initial_state(self.functions)
+        self.per_element: dict[str, list[float]] = {element_id: [] for element_id, _ in STEPS}
+        self.cpu_seconds = 0.0
+        self.json_bytes = 0
+
+    def walk(self) -> None:
+        state = self.start
         for element_id, data in STEPS:
-            began = time.perf_counter()
-            state = step(state, element_id, data, functions)
-            per_element[element_id].append(time.perf_counter() - began)
-            sizes.append(len(state))
-    return {"per_element": per_element, "json_bytes": max(sizes)}
+            began, cpu = time.perf_counter(), time.process_time()
+            state = step(state, element_id, data, self.functions)
+            self.per_element[element_id].append(time.perf_counter() - began)
+            self.cpu_seconds += time.process_time() - cpu
+            self.json_bytes = max(self.json_bytes, len(state))
+
+    def all(self) -> list[float]:
+        return [s for values in self.per_element.values() for s in values]

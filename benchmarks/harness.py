@@ -164,14 +164,3 @@ def cpu_seconds(pids: list[int]) -> float:
         total += int(fields[11]) + int(fields[12])
     return total / ticks
 
-
-def pids_named(name: str) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if (entry / "comm").read_text().strip() == name:
-                    found.append(int(entry.name))
-            except OSError:
-                continue
-    return found

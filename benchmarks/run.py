@@ -30,9 +30,9 @@ from service.clock import local_date  # noqa: E402
 
 DEFAULT_URL = os.environ.get("JIUZHU_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SIZES = {
-    "full": {"baseline": 100, "latency": 100, "throughput": 500, "late": 300, "window": 30, "burst": 10_000,
+    "full": {"latency": 100, "throughput": 500, "late": 300, "window": 30, "burst": 10_000,
              "cases": 1_000_000, "open": 100_000, "repeat": 100},
-    "quick": {"baseline": 20, "latency": 30, "throughput": 100, "late": 60, "window": 10, "burst": 1_000,
+    "quick": {"latency": 30, "throughput": 100, "late": 60, "window": 10, "burst": 1_000,
               "cases": 100_000, "open": 10_000, "repeat": 30},
 }
 console = Console()
@@ -52,23 +52,37 @@ def bar(description: str, total: int) -> tuple[Progress, Any]:
     return progress, progress.add_task(description, total=total)
 
 
-def http_section(db: harness.BenchDatabase, base: str, tokens: dict[str, str], size: dict[str, int]) -> dict[str, Any]:
+def _one_client(base: str, token: str, cases: list[dict[str, Any]], baseline: engine_step.Baseline,
+                server_pids: list[int]) -> tuple[load.Walk, float]:
+    """One client walks the cases, each walk right after a bare walk, so both see the same machine."""
+    client, walk, cpu = load.Client(base, token), load.Walk(), 0.0
+    for case in cases:
+        baseline.walk()
+        before = harness.cpu_seconds(server_pids)
+        load.walk_case(client, case, walk)
+        cpu += harness.cpu_seconds(server_pids) - before
+    client.close()
+    return walk, cpu
+
+
+def http_section(base: str, tokens: dict[str, str], size: dict[str, int], baseline: engine_step.Baseline) -> dict[str, Any]:
     count = size["latency"] + size["throughput"]
     progress, task = bar("creating cases over HTTP", count)
     with progress:
         made = load.create_cases(base, tokens["township"], 0, count, 8, lambda n: progress.advance(task, n))
-    single, _ = load.complete_cases(base, tokens["township"], made[: size["latency"]], 1)
     server_pids = harness.children(harness.pids_of_server(base))
-    before = (harness.cpu_seconds(server_pids), harness.cpu_seconds(harness.pids_named("postgres")), time.process_time())
+    single, api_cpu = _one_client(base, tokens["township"], made[: size["latency"]], baseline, server_pids)
+    before = (harness.cpu_seconds(server_pids), time.process_time())
     many, seconds = load.complete_cases(base, tokens["township"], made[size["latency"]:], 16)
-    after = (harness.cpu_seconds(server_pids), harness.cpu_seconds(harness.pids_named("postgres")), time.process_time())
+    after = (harness.cpu_seconds(server_pids), time.process_time())
     done = len(many.all())
+    completions = len(single.all())
     return {
-        "one_client": {**ms(single.all()), "per_element_p50_ms": {e: round(pct(v, 0.5) * 1000, 2) for e, v in single.per_element.items()}},
+        "one_client": {**ms(single.all()), "per_element_p50_ms": {e: round(pct(v, 0.5) * 1000, 2) for e, v in single.per_element.items()},
+                       "api_cpu_ms_per_completion": round(api_cpu / completions * 1000, 2)},
         "sixteen_clients": {"completions_per_s": round(done / seconds, 1), **ms(many.all()),
                             "cpu_ms_per_completion": {"api": round((after[0] - before[0]) / done * 1000, 2),
-                                                      "postgres": round((after[1] - before[1]) / done * 1000, 2),
-                                                      "load_generator": round((after[2] - before[2]) / done * 1000, 2)}},
+                                                      "load_generator": round((after[1] - before[1]) / done * 1000, 2)}},
         "errors": (single.errors + many.errors)[:5],
     }
 
@@ -124,7 +138,10 @@ def show(result: dict[str, Any]) -> None:
     details = Table(title="details")
     details.add_column("what")
     details.add_column("value")
-    details.add_row("bare engine step p50 / p95 (baseline)", f"{result['baseline']['p50_ms']} / {result['baseline']['p95_ms']} ms")
+    details.add_row("bare engine step p50 / p95 (baseline)", f"{result['baseline']['p50_ms']} / {result['baseline']['p95_ms']} ms "
+                    f"(CPU {result['baseline']['cpu_ms']} ms; workflow JSON {result['baseline']['json_bytes']:,} bytes)")
+    details.add_row("API CPU per completion, one client", f"{result['http']['one_client']['api_cpu_ms_per_completion']} ms "
+                    f"({result['ratio_cpu_to_baseline']}× the bare step's CPU)")
     details.add_row("completion p50 / p95, one client", f"{result['http']['one_client']['p50_ms']} / {result['http']['one_client']['p95_ms']} ms")
     many = result["http"]["sixteen_clients"]
     details.add_row("16 clients p50 / p95", f"{many['p50_ms']} / {many['p95_ms']} ms")
@@ -145,18 +162,21 @@ def run(url: str, mode: str) -> dict[str, Any]:
         tokens = {"township": harness.token(services, "bench-township", "township", "220283000000"),
                   "county": harness.token(services, "bench-county", "county", queries.COUNTY),
                   "admin": harness.token(services, "bench-admin", "admin", "000000000000")}
-        console.print(f"[bold]baseline[/bold]: the bare SpiffWorkflow step, {size['baseline']} walks")
-        steps = engine_step.measure(size["baseline"])
-        baseline = [s for values in steps["per_element"].values() for s in values]
-        result: dict[str, Any] = {"mode": mode, "baseline": {**ms(baseline), "json_bytes": steps["json_bytes"]}}
+        baseline = engine_step.Baseline()
+        result: dict[str, Any] = {"mode": mode}
         with harness.server(db, 2) as base:
-            console.print("[bold]HTTP[/bold]: one client, then 16 clients, against serve --workers 2")
-            result["http"] = http_section(db, base, tokens, size)
+            console.print("[bold]HTTP[/bold]: one client (each walk beside a bare SpiffWorkflow walk), then 16 clients, "
+                          "against serve --workers 2")
+            result["http"] = http_section(base, tokens, size, baseline)
+            steps = len(baseline.all())
+            result["baseline"] = {**ms(baseline.all()), "cpu_ms": round(baseline.cpu_seconds / steps * 1000, 2),
+                                  "json_bytes": baseline.json_bytes}
             console.print("[bold]timers[/bold]: lateness, then the burst")
             result["timers"] = timer_section(db, services, size)
             console.print("[bold]overdue queries[/bold]")
             result["overdue"] = query_section(db, services, base, tokens, size)
         result["ratio_completion_to_baseline"] = round(result["http"]["one_client"]["p50_ms"] / result["baseline"]["p50_ms"], 2)
+        result["ratio_cpu_to_baseline"] = round(result["http"]["one_client"]["api_cpu_ms_per_completion"] / result["baseline"]["cpu_ms"], 2)
         result["machine"] = {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
         result["targets"] = targets(result)
         services.engine.dispose()

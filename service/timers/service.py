@@ -67,7 +67,9 @@ def _fire_case(services: Services, session: Session, case: Case, now: datetime, 
         _incident(session, case, now, str(exc.detail))
         sweep.failed += 1
         return False
-    stuck = session.scalars(select(Timer).where(Timer.case_id == case.id, Timer.due_at <= now, Timer.failed_at.is_(None))).all()
+    stuck: list[Timer] = []
+    if any(t.due_at <= now for t in snapshot.timers):  # rare: only then ask which rows are still due
+        stuck = list(session.scalars(select(Timer).where(Timer.case_id == case.id, Timer.due_at <= now, Timer.failed_at.is_(None))))
     if stuck:  # the engine did not fire what the row says is due: never loop on it
         _incident(session, case, now, f"timer(s) {', '.join(t.element_id for t in stuck)} due but not fired by the engine")
         sweep.failed += 1
