@@ -17,6 +17,8 @@ class Case(Base):
         Index("ix_cases_status_due_on", "status", "due_on"),
         Index("ix_cases_township_status", "township", "status"),
         Index("ix_cases_kind_status", "kind", "status"),
+        Index("ix_cases_status_region_due_on_id", "status", "region", "due_on", "id"),
+        Index("ix_cases_status_due_on_id", "status", "due_on", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select, true
 from sqlalchemy.orm import Session, undefer
 
 from ..audit import service as audit
@@ -124,10 +124,20 @@ def start_data(payload: CaseCreate) -> dict[str, Any]:
     }
 
 
+def within(column: Any, prefix: str) -> Any:
+    """Region codes starting with ``prefix`` (digits), as a range a plain btree index serves under any collation."""
+    if not prefix:
+        return true()
+    following = str(int(prefix) + 1).zfill(len(prefix))
+    if len(following) > len(prefix):  # an all-nines prefix has no next code of its length
+        return column >= prefix
+    return and_(column >= prefix, column < following)
+
+
 def scoped(query: Select[Any], user: User, column: Any) -> Select[Any]:
     if user.role == "admin":
         return query
-    return query.where(column.like(scope_prefix(user.region) + "%"))
+    return query.where(within(column, scope_prefix(user.region)))
 
 
 def search(session: Session, user: User, today: date, *, status: str | None, kind: str | None, region: str | None,
@@ -138,7 +148,7 @@ def search(session: Session, user: User, today: date, *, status: str | None, kin
     if kind:
         query = query.where(Case.kind == kind)
     if region:
-        query = query.where(Case.region.like(region + "%"))
+        query = query.where(within(Case.region, region))
     if element_id:
         query = query.where(Case.id.in_(select(CasePosition.case_id).where(CasePosition.element_id == element_id)))
     if overdue is True:
@@ -148,8 +158,22 @@ def search(session: Session, user: User, today: date, *, status: str | None, kin
     if due_before:
         query = query.where(Case.due_on < due_before)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    if overdue is True:
+        return _overdue_page(session, query, page, page_size), total
     rows = session.scalars(query.order_by(Case.id.desc()).offset((page - 1) * page_size).limit(page_size)).all()
     return list(rows), total
+
+
+def _overdue_page(session: Session, query: Select[Any], page: int, page_size: int) -> list[Case]:
+    """The page's ids from the (status, [region,] due_on, id) indexes alone, then its rows.
+
+    ``id + 0`` keeps PostgreSQL from walking the primary key backwards through every newer case:
+    it expects most active cases to be overdue (closed cases' due dates are past too) when at a
+    million cases it is a few in ten, and that walk took 25-55 ms where the index-only scan takes a few.
+    """
+    ids = list(session.scalars(query.with_only_columns(Case.id).order_by((Case.id + 0).desc())
+                               .offset((page - 1) * page_size).limit(page_size)))
+    return list(session.scalars(select(Case).where(Case.id.in_(ids)).order_by(Case.id.desc()))) if ids else []
 
 
 def history(session: Session, case: Case) -> list[AuditEvent]:
