@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
+import shutil
 import signal
 import sys
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -30,6 +33,9 @@ def _services():  # type: ignore[no-untyped-def]
 
 def _logging() -> None:
     logging.basicConfig(level=get_settings().log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # SpiffWorkflow logs every task state change at INFO: dozens of lines per step, and their cost.
+    # A case's story is in the audit log; the engine's own warnings still show.
+    logging.getLogger("spiff").setLevel(max(logging.WARNING, logging.getLogger().level))
 
 
 @app.command()
@@ -47,12 +53,18 @@ def serve(
     port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
     workers: Annotated[int, typer.Option(min=1, help="worker processes sharing the database")] = 1,
 ) -> None:
-    """Run the API server (and, unless JIUZHU_TIMERS_IN_SERVER=0, the timer loop)."""
+    """Run the API server (and, unless JIUZHU_TIMERS_IN_SERVER=0, the timer loop).
+
+    With several workers, Prometheus samples go to a shared directory so /metrics adds them up.
+    """
     import uvicorn
 
     from .migrate import prepare
 
     _logging()
+    if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="jiuzhu-metrics-")
+        atexit.register(shutil.rmtree, os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
     services = _services()
     prepare(services)  # once, before the workers start
     services.engine.dispose()
@@ -63,7 +75,9 @@ def serve(
 
 
 @app.command()
-def worker() -> None:
+def worker(
+    metrics_port: Annotated[int, typer.Option(help="serve Prometheus /metrics on this port (0: off)")] = 0,
+) -> None:
     """Run a timer worker: fires due timers; any number may share one PostgreSQL."""
     from .migrate import prepare
     from .timers.worker import TimerLoop
@@ -71,6 +85,10 @@ def worker() -> None:
     _logging()
     services = _services()
     prepare(services, deploy=False)
+    if metrics_port:
+        from prometheus_client import start_http_server
+
+        start_http_server(metrics_port)
     loop = TimerLoop(services)
     signal.signal(signal.SIGTERM, lambda *_: loop.stopping.set())
     signal.signal(signal.SIGINT, lambda *_: loop.stopping.set())

@@ -19,6 +19,7 @@ class Settings(BaseSettings):
     fake_clock: bool = False
     timer_poll_seconds: float = 1.0
     timer_batch: int = 50
+    timer_claim_timeout: float = 60.0
     processes_dir: Path = ROOT / "processes"
     default_rule_pack: str = "shulan-2023"
     token_days: int = 365

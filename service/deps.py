@@ -73,7 +73,9 @@ def get_session(services: ServicesDep) -> Iterator[Session]:
         session.close()
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# "function" scope: the commit happens before the response is sent, so a 200 means the change is
+# stored and visible to the client's next request (the default would commit after sending it).
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def get_now(request: Request, services: ServicesDep) -> datetime:

@@ -1,13 +1,31 @@
-"""Prometheus metrics at ``/metrics``."""
+"""Prometheus metrics at ``/metrics``.
+
+Counters and histograms are kept per process. With ``jiuzhu serve --workers N`` (N > 1) the CLI
+points ``PROMETHEUS_MULTIPROC_DIR`` at a fresh directory before the workers start, so every worker
+writes its samples there and any worker answering ``/metrics`` reports the sum over all of them.
+Timer workers (``jiuzhu worker``) are separate programs: each serves its own ``/metrics`` with
+``--metrics-port``. The overdue count is not a sample but a fact of the database, counted when
+``/metrics`` is scraped (an index-only count on ``ix_cases_status_due_on``).
+"""
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Iterator
+from datetime import date
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.multiprocess import MultiProcessCollector
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
+
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+_PENDING = "jiuzhu.metrics"
 
 REQUESTS = Histogram(
     "jiuzhu_request_seconds", "HTTP request latency", ["method", "route", "status"],
@@ -21,15 +39,87 @@ TIMER_LATENESS = Histogram(
 )
 
 
+def after_commit(session: Session, record: Callable[[], None]) -> None:
+    """Count something once the session's transaction has committed (never for a rolled-back one)."""
+    session.info.setdefault(_PENDING, []).append(record)
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    for record in session.info.pop(_PENDING, ()):
+        record()
+
+
+@event.listens_for(Session, "after_rollback")
+def _rolled_back(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+class OverdueCollector:
+    """``jiuzhu_cases_overdue``: active cases whose statutory due date has passed, counted at scrape time."""
+
+    def __init__(self, count: Callable[[], int]) -> None:
+        self.count = count
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        yield GaugeMetricFamily("jiuzhu_cases_overdue", "active cases past their statutory due date", value=self.count())
+
+
+def overdue_count(session: Session, today: date) -> int:
+    from .cases.models import Case
+
+    query = select(func.count()).select_from(Case).where(Case.status == "active", Case.due_on < today)
+    return int(session.scalar(query) or 0)
+
+
+def exposition(overdue: Callable[[], int]) -> bytes:
+    """The samples of this process (or of every worker in multiprocess mode), then the overdue gauge."""
+    if os.environ.get(MULTIPROC_ENV):
+        samples = CollectorRegistry()
+        MultiProcessCollector(samples)
+    else:
+        samples = REGISTRY
+    facts = CollectorRegistry(auto_describe=False)
+    facts.register(OverdueCollector(overdue))  # type: ignore[arg-type]
+    return generate_latest(samples) + generate_latest(facts)
+
+
+class _Observe:
+    """Times every request (a plain ASGI middleware: no extra task or body copy per request)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started, status = time.perf_counter(), 500
+
+        async def sending(message: Any) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            route = getattr(scope.get("route"), "path", "unmatched")
+            REQUESTS.labels(scope["method"], route, str(status)).observe(time.perf_counter() - started)
+
+
 def install(app: FastAPI) -> None:
-    @app.middleware("http")
-    async def observe(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        started = time.perf_counter()
-        response = await call_next(request)
-        route = getattr(request.scope.get("route"), "path", "unmatched")
-        REQUESTS.labels(request.method, route, str(response.status_code)).observe(time.perf_counter() - started)
-        return response
+    app.add_middleware(_Observe)
 
     @app.get("/metrics", include_in_schema=False)
-    def metrics() -> Response:
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    def metrics(request: Request) -> Response:
+        from .clock import local_date
+
+        services: Any = request.app.state.services
+
+        def overdue() -> int:
+            with services.sessions() as session:
+                return overdue_count(session, local_date(services.clock.now()))
+
+        return Response(exposition(overdue), media_type=CONTENT_TYPE_LATEST)

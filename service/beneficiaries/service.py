@@ -24,7 +24,7 @@ from ..auth.service import in_scope, scope_prefix
 from ..calendar.rules import RulePack
 from ..cases.models import Case
 from ..cases.schemas import birth_date
-from ..cases.service import NewCase, open_case, paged
+from ..cases.service import NewCase, open_case, paged, within
 from ..cases.workflow import Operation
 from ..errors import NotFound
 from .models import Beneficiary
@@ -178,12 +178,12 @@ def search(session: Session, user: User, *, status: str | None, kind: str | None
            region: str | None, recheck_due_before: date | None, page: int, page_size: int) -> tuple[list[Beneficiary], int]:
     query = select(Beneficiary)
     if user.role != "admin":
-        query = query.where(Beneficiary.region.like(scope_prefix(user.region) + "%"))
+        query = query.where(within(Beneficiary.region, scope_prefix(user.region)))
     for column, value in ((Beneficiary.status, status), (Beneficiary.kind, kind), (Beneficiary.recheck_class, recheck_class)):
         if value:
             query = query.where(column == value)
     if region:
-        query = query.where(Beneficiary.region.like(region + "%"))
+        query = query.where(within(Beneficiary.region, region))
     if recheck_due_before:
         query = query.where(Beneficiary.next_recheck_on < recheck_due_before)
     one_page, total = paged(session, query, page, page_size, Beneficiary.id.desc())

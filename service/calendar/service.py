@@ -22,9 +22,15 @@ from .workdays import (
     schedule_from_lists,
 )
 
+SESSION_KEY = "jiuzhu.calendar"
+
 
 class CalendarStore:
-    """Hands out the current WorkingCalendar; rebuilt when any process publishes a schedule."""
+    """Hands out the current WorkingCalendar; rebuilt when any process publishes a schedule.
+
+    The published version is checked once per session (one request or one timer sweep) and the
+    answer kept in ``session.info``, so an operation asking many working-day questions costs one query.
+    """
 
     def __init__(self) -> None:
         self._version = -1
@@ -32,12 +38,16 @@ class CalendarStore:
         self._lock = threading.Lock()
 
     def get(self, session: Session) -> WorkingCalendar:
+        cached: WorkingCalendar | None = session.info.get(SESSION_KEY)
+        if cached is not None:
+            return cached
         version = session.scalar(select(AppState.calendar_version).where(AppState.id == 1)) or 0
         with self._lock:
             if version != self._version:
                 rows = session.scalars(select(CalendarYear)).all()
                 overrides = {r.year: _schedule(r) for r in rows}
                 self._calendar, self._version = WorkingCalendar(overrides), version
+            session.info[SESSION_KEY] = self._calendar
             return self._calendar
 
 
@@ -92,6 +102,7 @@ def store_schedule(session: Session, year: int, days_off: list[date], working: l
         for key, value in values.items():
             setattr(row, key, value)
     session.execute(update(AppState).where(AppState.id == 1).values(calendar_version=AppState.calendar_version + 1))
+    session.info.pop(SESSION_KEY, None)  # this session now sees the new schedule
     session.flush()
 
 

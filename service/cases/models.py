@@ -14,12 +14,13 @@ from ..db import Base, UTCDateTime
 class Case(Base):
     __tablename__ = "cases"
     __table_args__ = (
-        Index("ix_cases_status_due_on", "status", "due_on"),
         Index("ix_cases_township_status", "township", "status"),
         Index("ix_cases_kind_status", "kind", "status"),
         Index("ix_cases_accepted_on", "accepted_on"),
         Index("ix_cases_closed_at", "closed_at"),
         Index("ix_cases_purpose_status_closed_at", "purpose", "status", "closed_at"),
+        Index("ix_cases_status_region_due_on_id", "status", "region", "due_on", "id"),
+        Index("ix_cases_status_due_on_id", "status", "due_on", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -40,14 +41,14 @@ class Case(Base):
     household: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     application: Mapped[dict[str, Any]] = mapped_column(JSON)
     near_relative_of_staff: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
-    near_relative_detail: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    near_relative_detail: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), nullable=True)
     accepted_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     due_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     extended: Mapped[bool] = mapped_column(Boolean, default=False)
     extension_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     positions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     facts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    incident: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    incident: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), nullable=True)
     workflow: Mapped[str] = deferred(mapped_column(Text))
     serializer_version: Mapped[str] = mapped_column(String(16))
     version: Mapped[int] = mapped_column(Integer)

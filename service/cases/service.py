@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, and_, func, or_, select, true
+from sqlalchemy.orm import Session, undefer
 
 from ..audit import service as audit
 from ..audit.models import AuditEvent
@@ -48,8 +48,8 @@ class NewCase:
 def load(session: Session, user: User, case_id: int, *, lock: bool = False) -> Case:
     """The case if the user's region covers it; otherwise 404 without saying whether it exists."""
     query = select(Case).where(Case.id == case_id)
-    if lock:
-        query = query.with_for_update()
+    if lock:  # the caller is about to change the case and will read its workflow
+        query = query.options(undefer(Case.workflow)).with_for_update()
     case = session.scalar(query)
     if case is None or not in_scope(user, case.region):
         raise NotFound(f"case {case_id} not found")
@@ -159,10 +159,20 @@ def paged(session: Session, query: Select[Any], page: int, page_size: int, *orde
     return query.order_by(*order).offset((page - 1) * page_size).limit(page_size), total
 
 
+def within(column: Any, prefix: str) -> Any:
+    """Region codes starting with ``prefix`` (digits), as a range a plain btree index serves under any collation."""
+    if not prefix:
+        return true()
+    following = str(int(prefix) + 1).zfill(len(prefix))
+    if len(following) > len(prefix):  # an all-nines prefix has no next code of its length
+        return column >= prefix
+    return and_(column >= prefix, column < following)
+
+
 def scoped(query: Select[Any], user: User, column: Any) -> Select[Any]:
     if user.role == "admin":
         return query
-    return query.where(column.like(scope_prefix(user.region) + "%"))
+    return query.where(within(column, scope_prefix(user.region)))
 
 
 def search(session: Session, user: User, today: date, *, status: str | None, kind: str | None, region: str | None,
@@ -176,7 +186,7 @@ def search(session: Session, user: User, today: date, *, status: str | None, kin
     if kind:
         query = query.where(Case.kind == kind)
     if region:
-        query = query.where(Case.region.like(region + "%"))
+        query = query.where(within(Case.region, region))
     if element_id:
         query = query.where(Case.id.in_(select(CasePosition.case_id).where(CasePosition.element_id == element_id)))
     if overdue is True:
@@ -185,8 +195,23 @@ def search(session: Session, user: User, today: date, *, status: str | None, kin
         query = query.where(or_(Case.status != "active", Case.due_on.is_(None), Case.due_on >= today))
     if due_before:
         query = query.where(Case.due_on < due_before)
+    if overdue is True:
+        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        return _overdue_page(session, query, page, page_size), total
     one_page, total = paged(session, query, page, page_size, Case.id.desc())
     return list(session.scalars(one_page)), total
+
+
+def _overdue_page(session: Session, query: Select[Any], page: int, page_size: int) -> list[Case]:
+    """The page's ids from the (status, [region,] due_on, id) indexes alone, then its rows.
+
+    ``id + 0`` keeps PostgreSQL from walking the primary key backwards through every newer case:
+    it expects most active cases to be overdue (closed cases' due dates are past too) when at a
+    million cases it is a few in ten, and that walk took 25-55 ms where the index-only scan takes a few.
+    """
+    ids = list(session.scalars(query.with_only_columns(Case.id).order_by((Case.id + 0).desc())
+                               .offset((page - 1) * page_size).limit(page_size)))
+    return list(session.scalars(select(Case).where(Case.id.in_(ids)).order_by(Case.id.desc()))) if ids else []
 
 
 def history(session: Session, case: Case) -> list[AuditEvent]:

@@ -86,7 +86,8 @@ def host_for(op: Operation, case: Case, at: datetime | None = None) -> Host:
 
 
 def process_of(op: Operation, case: Case) -> CompiledProcess:
-    return op.services.registry.meta(op.session, case.process_key, case.process_version)
+    """The process the case runs on: its BPMN version with the decision versions it started with."""
+    return op.services.registry.exact(op.session, case.process_key, case.process_version, case.decisions or {})
 
 
 def peek(op: Operation, case: Case) -> Instance:
@@ -101,16 +102,19 @@ def peek(op: Operation, case: Case) -> Instance:
 def run(op: Operation, case: Case, action: Callable[[Instance, Host], Snapshot]) -> Snapshot:
     """Restore the case's workflow, run ``action`` on it, and store the outcome.
 
-    A failure inside the diagram becomes a 409 naming the element; nothing is stored.
+    A failure inside the diagram becomes a 409 naming the element; nothing is stored. The changes
+    are flushed once at the end, so the case row is written once per operation.
     """
     process = process_of(op, case)
-    try:
-        instance = Instance.restore(process, case.workflow)
-        snapshot = action(instance, host_for(op, case))
-    except ProcessError as exc:
-        detail = {"element_id": exc.element_id, "reason": f"the process failed: {exc.reason}"}
-        raise Incident(detail, lambda session: record_incident(session, case.id, op.now, op.actor, detail)) from None
-    apply(op, case, process, snapshot)
+    with op.session.no_autoflush:
+        try:
+            instance = Instance.restore(process, case.workflow)
+            snapshot = action(instance, host_for(op, case))
+        except ProcessError as exc:
+            detail = {"element_id": exc.element_id, "reason": f"the process failed: {exc.reason}"}
+            raise Incident(detail, lambda session: record_incident(session, case.id, op.now, op.actor, detail)) from None
+        apply(op, case, process, snapshot)
+    op.session.flush()
     return snapshot
 
 
@@ -185,7 +189,8 @@ def stage_due(calendar: WorkingCalendar, opened: date, days: int | None, unit: s
 
 
 def _sync_tasks(op: Operation, case: Case, ready: list[ReadyTask]) -> None:
-    rows = {t.id: t for t in op.session.scalars(select(CaseTask).where(CaseTask.case_id == case.id, CaseTask.status == "open"))}
+    found = op.session.scalars(select(CaseTask).where(CaseTask.case_id == case.id, CaseTask.status == "open"))
+    rows = {t.id: t for t in found if t.status == "open"}  # a task completed in this operation is not flushed yet
     wanted = {r.task_id: r for r in ready}
     for task_id, row in rows.items():
         if task_id not in wanted:
@@ -216,13 +221,14 @@ def _sync_timers(op: Operation, case: Case, snapshot: Snapshot) -> None:
 
 
 def _sync_positions(op: Operation, case: Case, snapshot: Snapshot) -> None:
+    have = {p["element_id"] for p in case.positions or ()}  # the rows always mirror the case's positions
     case.positions = [
         {"element_id": p.element_id, "name": p.name, "kind": p.kind, "due_at": p.due_at.isoformat() if p.due_at else None}
         for p in snapshot.positions
     ]
     wanted = {p.element_id for p in snapshot.positions}
-    have = set(op.session.scalars(select(CasePosition.element_id).where(CasePosition.case_id == case.id)))
     if have - wanted:
-        op.session.execute(delete(CasePosition).where(CasePosition.case_id == case.id, CasePosition.element_id.in_(have - wanted)))
+        op.session.execute(delete(CasePosition.__table__).where(  # Core: no ORM bookkeeping needed
+            CasePosition.case_id == case.id, CasePosition.element_id.in_(have - wanted)))
     for element_id in wanted - have:
         op.session.add(CasePosition(case_id=case.id, element_id=element_id))

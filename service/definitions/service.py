@@ -70,6 +70,7 @@ class Registry:
         self._processes: dict[tuple[str, ...], CompiledProcess] = {}
         self._decisions: dict[str, CompiledDecision] = {}
         self._meta: dict[tuple[str, int], CompiledProcess] = {}
+        self._exact: dict[tuple[str, int, tuple[tuple[str, int], ...]], CompiledProcess] = {}
         self._lock = threading.Lock()
 
     # -- reading ----------------------------------------------------------------------------
@@ -133,6 +134,20 @@ class Registry:
             cached = self.process(session, key, version)
             with self._lock:
                 self._meta[(key, version)] = cached
+        return cached
+
+    def exact(self, session: Session, key: str, version: int, decisions: dict[str, int]) -> CompiledProcess:
+        """The process a case runs on: its BPMN version with the decision versions it started with.
+
+        Versions never change, so this is cached for good; restoring a case reuses its parsed spec.
+        """
+        memo = (key, version, tuple(sorted(decisions.items())))
+        with self._lock:
+            cached = self._exact.get(memo)
+        if cached is None:
+            cached = self.process(session, key, version, decisions)
+            with self._lock:
+                self._exact[memo] = cached
         return cached
 
     def for_new_case(self, session: Session, key: str) -> tuple[CompiledProcess, int, dict[str, int]]:

@@ -94,6 +94,16 @@ def _has_timer(task: Task) -> bool:
     return False
 
 
+def _same_spec(stored: dict[str, Any], process: CompiledProcess) -> bool:
+    """Whether a stored workflow's spec is the compiled process's: same process id, same elements, no subprocesses."""
+    spec = stored.get("spec")
+    return (
+        isinstance(spec, dict) and spec.get("name") == process.spec.name
+        and isinstance(spec.get("task_specs"), dict) and spec["task_specs"].keys() == process.spec.task_specs.keys()
+        and not stored.get("subprocess_specs") and not process.subprocess_specs
+    )
+
+
 class Instance:
     """One case's workflow, restored from its JSON."""
 
@@ -115,8 +125,18 @@ class Instance:
 
     @classmethod
     def restore(cls, process: CompiledProcess, state: str) -> Instance:
+        """The workflow stored in ``state``, on ``process`` — the version (and decisions) it was started on.
+
+        The JSON carries its own copy of the spec; rebuilding it is most of the cost of reading a
+        case, so the compiled spec of the same version is used instead when the stored one names
+        the same process and elements (otherwise the stored spec is rebuilt, as the serializer would).
+        """
         try:
-            workflow = _SERIALIZER.deserialize_json(state)
+            dct = json.loads(state)
+            _SERIALIZER.migrate(dct)
+            if _same_spec(dct, process):
+                dct["spec"], dct["subprocess_specs"] = process.spec, dict(process.subprocess_specs)
+            workflow = _SERIALIZER.from_dict(dct)
         except (SpiffWorkflowException, ValueError, KeyError, TypeError) as exc:
             raise ProcessError(None, f"stored workflow cannot be read: {exc}") from None
         return cls(process, workflow)

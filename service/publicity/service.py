@@ -17,6 +17,7 @@ from stdnum import numdb
 
 from ..cases.models import Case, CasePosition
 from ..cases.schemas import birth_date
+from ..cases.service import within
 from ..privacy import mask_name
 
 ADULT_AGE = 18
@@ -52,7 +53,7 @@ def in_publicity(session: Session, today: date, region: str | None, page: int, p
     query = select(Case).where(Case.status == "active", Case.id.in_(
         select(CasePosition.case_id).where(CasePosition.element_id == "publicity")))
     if region:
-        query = query.where(Case.region.like(region + "%"))
+        query = query.where(within(Case.region, region))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(query.order_by(Case.region, Case.id).offset((page - 1) * page_size).limit(page_size))
     return [notice(c, today) for c in rows], total

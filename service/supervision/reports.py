@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from ..auth.models import User
 from ..calendar.workdays import WorkingCalendar
 from ..cases.models import Case
-from ..cases.service import scoped
+from ..cases.service import scoped, within
 from ..clock import local_date, start_of
 
 COLUMNS = [
@@ -48,7 +48,7 @@ def _rows(session: Session, user: User, first: date, last: date, region: str | N
         Case.due_on.between(first, last),
     ))
     if region:
-        query = query.where(Case.region.like(region + "%"))
+        query = query.where(within(Case.region, region))
     return list(session.scalars(query))
 
 

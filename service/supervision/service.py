@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from ..auth.models import User
 from ..calendar.workdays import WorkingCalendar
 from ..cases.models import Case
-from ..cases.service import scoped
+from ..cases.service import scoped, within
 from ..tasks.models import CaseTask
 
 
@@ -45,7 +45,7 @@ def _late_tasks(session: Session, user: User, today: date, region: str | None, c
     query = scoped(select(CaseTask, Case.number).join(Case, Case.id == CaseTask.case_id), user, CaseTask.region)
     query = query.where(CaseTask.status == "open", CaseTask.due_on < today)
     if region:
-        query = query.where(CaseTask.region.like(region + "%"))
+        query = query.where(within(CaseTask.region, region))
     return [
         {"task_id": task.id, "case_id": task.case_id, "number": number, "region": task.region, "element_id": task.element_id,
          "name": task.name, "role": task.role, "due_on": task.due_on,
@@ -60,7 +60,7 @@ def overdue_report(session: Session, user: User, today: date, calendar: WorkingC
     boundary = calendar.add_working_days(today, at_risk_days)
     query = scoped(select(Case), user, Case.region).where(Case.status == "active", Case.due_on <= boundary)
     if region:
-        query = query.where(Case.region.like(region + "%"))
+        query = query.where(within(Case.region, region))
     cases = list(session.scalars(query.order_by(Case.due_on, Case.id)))
     stages = _stages(session, [c.id for c in cases])
     townships: dict[str, dict[str, Any]] = {}

@@ -8,12 +8,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .. import metrics
 from ..audit import service as audit
 from ..auth.models import User
 from ..auth.service import in_scope, scope_prefix
 from ..cases import crosscheck, workflow
 from ..cases.models import Case
 from ..cases.service import load as load_case
+from ..cases.service import within
 from ..cases.workflow import Operation
 from ..clock import local_date
 from ..definitions.service import Registry
@@ -47,11 +49,11 @@ def queue(session: Session, user: User, today: date, *, kind: str | None, region
     """The caller's queue: open tasks for their role, in their region."""
     query = select(CaseTask, Case).join(Case, Case.id == CaseTask.case_id).where(CaseTask.status == "open")
     if user.role != "admin":
-        query = query.where(CaseTask.role == user.role, CaseTask.region.like(scope_prefix(user.region) + "%"))
+        query = query.where(CaseTask.role == user.role, within(CaseTask.region, scope_prefix(user.region)))
     if kind:
         query = query.where(CaseTask.kind == kind)
     if region:
-        query = query.where(CaseTask.region.like(region + "%"))
+        query = query.where(within(CaseTask.region, region))
     if element_id:
         query = query.where(CaseTask.element_id == element_id)
     if overdue is True:
@@ -89,4 +91,5 @@ def complete(op: Operation, user: User, task_id: str, data: Any) -> Case:
     audit.record(op.session, case=case, at=op.now, actor=user.name, type="task.completed", element_id=task.element_id,
                  data={"task_id": task.id, "data": cleaned})
     workflow.run(op, case, lambda instance, host: instance.complete_task(task.id, cleaned, host))
+    metrics.after_commit(op.session, metrics.TASKS_COMPLETED.labels(case.kind, task.element_id).inc)
     return case

@@ -1,11 +1,21 @@
 """Firing due timers: durable, at least once, idempotent.
 
 A sweep claims a batch of due timer rows with ``FOR UPDATE SKIP LOCKED`` (PostgreSQL; SQLite has a
-single writer) and, in the same transaction, fires each case's timers in the engine. The claim is
-the transaction: a worker killed mid-sweep has its transaction rolled back by the database and
-another worker takes the rows. A case another request holds is skipped (``SKIP LOCKED`` on the
-case row, so a worker never waits on a request) and taken at the next sweep. Firing is idempotent:
-the engine fires a timer once, and a row whose timer already fired is simply removed.
+single writer) and, in the same transaction, fires each case's timers in the engine and commits.
+
+**The claim is the transaction, and it is the lease.** Row locks do what a lease column would do,
+without its costs: a worker killed mid-sweep (even ``kill -9``) has its connection closed by the
+kernel, PostgreSQL rolls its transaction back at once and the rows are claimable again on the next
+poll (a lease would make them wait for its expiry); a hung worker is cut off by
+``idle_in_transaction_session_timeout`` (``JIUZHU_TIMER_CLAIM_TIMEOUT``, set on every sweep), which
+is a lease expiry enforced by the database; and because the claim and the firing commit together,
+a worker whose claim has expired can never commit a firing another worker also made (with a lease
+column it could, unless every write were fenced). No extra write per timer, no second transaction.
+
+A case another request holds is skipped (``SKIP LOCKED`` on the case row, so a worker never waits
+on a request) and taken at the next sweep. Firing is idempotent: the engine fires a timer once,
+its row is removed in the same transaction, so a timer appears once in a case's history. A row the
+engine did not fire is marked failed with an incident, so no worker loops on it.
 """
 
 from __future__ import annotations
@@ -16,12 +26,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session, undefer
 
+from .. import metrics
 from ..cases import workflow
 from ..cases.models import Case
-from ..db import transaction
+from ..db import is_sqlite, transaction
 from ..deps import Services
 from ..errors import Incident
 from .models import Timer
@@ -45,7 +56,8 @@ def _due(now: datetime, limit: int):  # type: ignore[no-untyped-def]
     )
 
 
-def _fire_case(services: Services, session: Session, case: Case, now: datetime, sweep: Sweep) -> None:
+def _fire_case(services: Services, session: Session, case: Case, now: datetime, sweep: Sweep) -> bool:
+    """Fire the case's due timers; False when it became an incident instead."""
     op = workflow.Operation(services, session, now + TICK, "system")
     try:
         with session.begin_nested():
@@ -54,12 +66,16 @@ def _fire_case(services: Services, session: Session, case: Case, now: datetime, 
     except Incident as exc:
         _incident(session, case, now, exc.detail)
         sweep.failed += 1
-        return
-    stuck = session.scalars(select(Timer).where(Timer.case_id == case.id, Timer.due_at <= now, Timer.failed_at.is_(None))).all()
+        return False
+    stuck: list[Timer] = []
+    if any(t.due_at <= now for t in snapshot.timers):  # rare: only then ask which rows are still due
+        stuck = list(session.scalars(select(Timer).where(Timer.case_id == case.id, Timer.due_at <= now, Timer.failed_at.is_(None))))
     if stuck:  # the engine did not fire what the row says is due: never loop on it
         names = ", ".join(t.element_id for t in stuck)
         _incident(session, case, now, {"element_id": stuck[0].element_id, "reason": f"timer(s) {names} due but not fired by the engine"})
         sweep.failed += 1
+        return False
+    return True
 
 
 def _incident(session: Session, case: Case, now: datetime, detail: dict[str, Any]) -> None:
@@ -70,24 +86,45 @@ def _incident(session: Session, case: Case, now: datetime, detail: dict[str, Any
         timer.failed_at, timer.last_error = now, str(detail.get("reason"))[:2000]
 
 
+def _claim_timeout(services: Services, session: Session) -> None:
+    """PostgreSQL ends this sweep's transaction, and so frees its claims, if the worker hangs."""
+    if not is_sqlite(services.settings.database_url):
+        millis = int(services.settings.timer_claim_timeout * 1000)
+        session.execute(text(f"SET LOCAL idle_in_transaction_session_timeout = {millis}"))
+
+
 def sweep_once(services: Services, now: datetime, batch: int | None = None) -> Sweep:
     """Claim one batch of due timers and fire them, in one transaction."""
     sweep = Sweep()
+    fired_due: list[datetime] = []
     with transaction(services.sessions) as session:
+        _claim_timeout(services, session)
         rows = session.scalars(_due(now, batch or services.settings.timer_batch)).all()
         sweep.claimed = len(rows)
         for case_id in dict.fromkeys(r.case_id for r in rows):
-            case = session.scalar(select(Case).where(Case.id == case_id).with_for_update(skip_locked=True))
+            mine = [r for r in rows if r.case_id == case_id]
+            due = [r.due_at for r in mine]
+            case = session.scalar(select(Case).where(Case.id == case_id).options(undefer(Case.workflow))
+                                  .with_for_update(skip_locked=True))
             if case is None:
                 sweep.skipped += 1
-                continue
-            if case.status != "active":
-                for row in rows:
-                    if row.case_id == case_id:
-                        session.delete(row)
-                continue
-            _fire_case(services, session, case, now, sweep)
+            elif case.status != "active":
+                for row in mine:
+                    session.delete(row)
+            elif _fire_case(services, session, case, now, sweep):
+                fired_due += due
+    _observe(services, sweep, fired_due)
     return sweep
+
+
+def _observe(services: Services, sweep: Sweep, fired_due: list[datetime]) -> None:
+    """Metrics, once the firing is committed: lateness is that instant (on the service's clock) minus ``due_at``."""
+    if not sweep.fired:
+        return
+    metrics.TIMERS_FIRED.inc(sweep.fired)
+    committed = services.clock.now()
+    for due in fired_due:
+        metrics.TIMER_LATENESS.observe(max(0.0, (committed - due).total_seconds()))
 
 
 def fire_due(services: Services, now: datetime, batch: int | None = None) -> Sweep:

@@ -49,3 +49,12 @@ def test_cases_on_the_good_version_are_unaffected(api: Api) -> None:
     deploy_broken_dibao(api)
     api.walk(running["id"], [("accept", ACCEPT), ("info_check", INFO), ("home_visit", VISIT)])
     assert api.case(running["id"])["incident"] is None
+
+
+def test_a_case_without_an_incident_stores_sql_null(api: Api) -> None:
+    from service.cases.models import Case
+
+    case = api.create()
+    api.walk(case["id"], [("accept", ACCEPT)])  # a successful operation clears (sets) the incident column
+    with api.services.sessions() as session:
+        assert session.scalar(select(Case.id).where(Case.incident.is_(None))) == case["id"]

@@ -1,0 +1,136 @@
+"""HTTP load: cases created and completed through the REST API by one or many clients.
+
+Each client is a thread with its own keep-alive connection (``http.client``, the lightest client
+the standard library has, so the load generator takes as little of the shared CPU as it can).
+A client owns its cases and completes their steps in order, reading the next task from each answer.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from .scenario import STEPS, payload
+
+
+class Client:
+    """One keep-alive connection speaking JSON with a bearer token."""
+
+    def __init__(self, base: str, token: str) -> None:
+        parts = urlsplit(base)
+        self.conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+        self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+    def call(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+        self.conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=self.headers)
+        response = self.conn.getresponse()
+        return response.status, json.loads(response.read() or b"null")
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _open_task(case: dict[str, Any], element_id: str) -> str:
+    return next(t["id"] for t in case["tasks"] if t["element_id"] == element_id)
+
+
+@dataclass
+class Walk:
+    """Seconds per completion by element, and anything that was not a 200."""
+
+    per_element: dict[str, list[float]] = field(default_factory=lambda: {e: [] for e, _ in STEPS})
+    errors: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, element_id: str, seconds: float) -> None:
+        with self.lock:
+            self.per_element[element_id].append(seconds)
+
+    def all(self) -> list[float]:
+        return [s for values in self.per_element.values() for s in values]
+
+
+def walk_case(client: Client, case: dict[str, Any], walk: Walk) -> None:
+    """Complete the case's steps in order, timing each completion."""
+    for element_id, data in STEPS:
+        task_id = _open_task(case, element_id)
+        began = time.perf_counter()
+        status, body = client.call("POST", f"/api/v1/tasks/{task_id}/complete", {"data": data})
+        walk.add(element_id, time.perf_counter() - began)
+        if status != 200:
+            walk.errors.append(f"{element_id}: {status} {body}")
+            return
+        case = body
+
+
+def create_cases(base: str, token: str, first: int, count: int, clients: int,
+                 progress: Callable[[int], None] = lambda n: None) -> list[dict[str, Any]]:
+    """Create ``count`` cases through the API with several clients; the cases in creation order."""
+    numbers: queue.Queue[int] = queue.Queue()
+    for n in range(first, first + count):
+        numbers.put(n)
+    made: dict[int, dict[str, Any]] = {}
+
+    def work() -> None:
+        client = Client(base, token)
+        for n in _drain(numbers):
+            status, body = client.call("POST", "/api/v1/cases", payload(n))
+            if status != 201:
+                raise RuntimeError(f"creating case {n}: {status} {body}")
+            made[n] = body
+            progress(1)
+        client.close()
+
+    _run_threads(work, clients)
+    return [made[n] for n in sorted(made)]
+
+
+def complete_cases(base: str, token: str, cases: list[dict[str, Any]], clients: int) -> tuple[Walk, float]:
+    """``clients`` clients walk the cases; the timings and the wall time the whole load took."""
+    todo: queue.Queue[dict[str, Any]] = queue.Queue()
+    for case in cases:
+        todo.put(case)
+    walk = Walk()
+
+    def work() -> None:
+        client = Client(base, token)
+        for case in _drain(todo):
+            walk_case(client, case, walk)
+        client.close()
+
+    began = time.perf_counter()
+    _run_threads(work, clients)
+    return walk, time.perf_counter() - began
+
+
+def _drain(items: queue.Queue[Any]) -> Iterator[Any]:
+    while True:
+        try:
+            yield items.get_nowait()
+        except queue.Empty:
+            return
+
+
+def _run_threads(target: Callable[[], None], count: int) -> None:
+    failures: list[BaseException] = []
+
+    def guarded() -> None:
+        try:
+            target()
+        except BaseException as exc:  # noqa: BLE001 - reported after the other clients finish
+            failures.append(exc)
+
+    threads = [threading.Thread(target=guarded) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
