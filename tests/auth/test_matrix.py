@@ -10,12 +10,16 @@ missing from the table fails the test, so new endpoints must be added here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from service.cases.schemas import check_id_number
+from service.privacy import FULL_ID_ROLES
 
 from ..factories import ACCEPT, TO_PUBLICITY, Api, approve, case_payload
 
@@ -135,6 +139,20 @@ def test_every_route_is_in_the_matrix(client) -> None:  # type: ignore[no-untype
     assert routes - public - listed == set(), "add these endpoints to the role matrix"
 
 
+ID_PATTERN = re.compile(r"(?<![0-9])[0-9]{17}[0-9X](?![0-9X])")
+
+
+def full_ids(text: str) -> list[str]:
+    """Valid resident ID numbers written out in full (as the service validates them)."""
+    found = []
+    for candidate in ID_PATTERN.findall(text):
+        try:
+            found.append(check_id_number(candidate))
+        except ValueError:
+            continue
+    return found
+
+
 def _call(api: Api, endpoint: Endpoint, params: dict[str, Any], headers: dict[str, str]):  # type: ignore[no-untyped-def]
     url = endpoint.path.format(**params) + QUERIES.get(endpoint.path, "")
     if endpoint.files:
@@ -151,6 +169,8 @@ def test_roles_and_scope(api: Api, endpoint: Endpoint) -> None:
         inside = _call(api, endpoint, endpoint.prepare(api), api.headers(role, INSIDE[role]))
         expected = endpoint.ok if allowed else 403
         assert inside.status_code == expected, (role, "inside", inside.status_code, inside.text[:200])
+        if role not in FULL_ID_ROLES:  # only the caseworkers who check identities see ID numbers in full
+            assert full_ids(inside.text) == [], (role, endpoint.path, full_ids(inside.text))
         if role == "admin" or endpoint.scoped == "none":
             continue
         outside = _call(api, endpoint, endpoint.prepare(api), api.headers(role, OUTSIDE[role]))
