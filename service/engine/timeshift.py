@@ -1,9 +1,10 @@
 """Makes SpiffWorkflow's timer code read the host's clock instead of the wall clock.
 
-SpiffWorkflow computes and compares timer due times with ``datetime.now(timezone.utc)`` inside
-its timer module. Every engine operation runs inside :func:`engine_time`, which sets the instant
+SpiffWorkflow computes and compares timer due times with the current UTC time (``now()`` of
+``datetime``) inside its timer module. Every engine operation runs inside :func:`engine_time`, which sets the instant
 the host's Clock gave; the timer module's ``datetime`` is replaced once by a subclass whose
-``now()`` returns that instant. Outside an operation it falls back to the real time.
+``now()`` returns that instant. Outside an operation there is no "now" for the engine: asking
+for one is a programming error, so no timer is ever computed on the wall clock.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ class _HostDateTime(datetime):
     def now(cls, tz: tzinfo | None = None) -> datetime:  # type: ignore[override]
         fixed = _current.get()
         if fixed is None:
-            return datetime.now(tz)
+            raise RuntimeError("the engine asked for the time outside an operation; run it inside engine_time(now)")
         return fixed.astimezone(tz) if tz is not None else fixed
 
 
