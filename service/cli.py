@@ -190,7 +190,8 @@ def audit_verify() -> None:
     with services.sessions() as session:
         verdict = verify(session)
     if verdict.ok:
-        print(f"ok ({verdict.events} events)")
+        print(f"{verdict.events} audit events verified")
+        print("ok")
         return
     print(f"BROKEN: {verdict.broken}")
     raise typer.Exit(1)

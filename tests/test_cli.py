@@ -32,12 +32,12 @@ def test_migrate_user_add_prints_the_token_last_and_audit_verifies(tmp_path: Pat
     assert refused.returncode != 0 and "already exists" in refused.stderr
     assert jiuzhu(tmp_path, "user", "add", "x", "--role", "king", "--region", "220283101000", check=False).returncode != 0
     assert jiuzhu(tmp_path, "user", "revoke", "wang").stdout.startswith("revoked 1")
-    assert jiuzhu(tmp_path, "audit", "verify").stdout.startswith("ok")
+    assert jiuzhu(tmp_path, "audit", "verify").stdout.splitlines()[-1] == "ok"
 
 
 def test_audit_verify_fails_on_a_tampered_log(tmp_path: Path) -> None:
     jiuzhu(tmp_path, "demo")
-    assert jiuzhu(tmp_path, "audit", "verify").stdout.startswith("ok")
+    assert jiuzhu(tmp_path, "audit", "verify").stdout.splitlines()[-1] == "ok"
     with sqlite3.connect(tmp_path / "cli.db") as db:
         db.execute("drop trigger audit_events_no_update")  # an intruder with the file can lift the guard
         db.execute("update audit_events set data = '{\"forged\": true}' where id = 3")
