@@ -112,11 +112,12 @@ def seed(services: Services, base_url: str, console: Console) -> None:
     table.add_row(str(linshi), "临时救助 linshi: 先行救助后补手续 paid first")
     fire_due(services, now)
     console.print(table)
-    tokens = Table("role", "user", "token", title="demo tokens (Authorization: Bearer <token>)")
+    # Plain lines, not a table: a narrow terminal must not squeeze or cut what is to be copied.
+    console.print("demo tokens (Authorization: Bearer <token>):")
     for name, role, _ in USERS:
-        tokens.add_row(role, name, users[role][1])
-    console.print(tokens)
+        console.print(f"  {role:<9} {name:<14} {users[role][1]}", soft_wrap=True, highlight=False)
     console.print(f"Start the server (jiuzhu serve), then try:\n"
                   f"  {base_url}/docs\n"
                   f"  curl -H 'Authorization: Bearer {users['township'][1]}' {base_url}/api/v1/tasks\n"
-                  f"  curl -H 'Authorization: Bearer {users['township'][1]}' {base_url}/api/v1/cases")
+                  f"  curl -H 'Authorization: Bearer {users['township'][1]}' {base_url}/api/v1/cases",
+                  soft_wrap=True)  # commands to copy: never wrapped

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -45,9 +48,12 @@ def test_audit_verify_fails_on_a_tampered_log(tmp_path: Path) -> None:
     assert result.returncode != 0 and "event 3" in result.stdout
 
 
-def test_demo_seeds_cases_at_several_stages_and_prints_tokens(tmp_path: Path) -> None:
+def test_demo_seeds_cases_at_several_stages_and_prints_tokens(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "60")  # a narrow terminal must not cut a token or a command in two
     out = jiuzhu(tmp_path, "demo").stdout
-    assert "demo-township" in out and "jz_" in out and "/api/v1/tasks" in out
+    command = re.search(r"curl -H 'Authorization: Bearer (jz_[\w-]{40,})' http://\S+/api/v1/tasks$", out, re.M)
+    assert command, out
+    assert any("demo-township" in line and command[1] in line for line in out.splitlines()), out
     with sqlite3.connect(tmp_path / "cli.db") as db:
         statuses = dict(db.execute("select status, count(*) from cases group by status").fetchall())
         positions = {r[0] for r in db.execute("select element_id from case_positions")}
