@@ -21,7 +21,7 @@ Completing ``confirm`` or ``county_deliberation`` with ``approved`` true is cros
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -60,13 +60,26 @@ MILESTONES = {  # throw events recorded as history events with these task data
 
 
 @dataclass
+class CaseRows:
+    """A case's open tasks and timers, read beforehand together with other cases' (a timer sweep)."""
+
+    tasks: list[CaseTask] = field(default_factory=list)
+    timers: list[Timer] = field(default_factory=list)
+
+
+@dataclass
 class Operation:
-    """One change to one case: who makes it, when, with which services and session."""
+    """One change to one case: who makes it, when, with which services and session.
+
+    ``prefetched`` holds rows read for many cases in one query; each case's are used once, by the
+    first operation on that case, instead of a query of its own.
+    """
 
     services: Services
     session: Session
     now: datetime
     actor: str
+    prefetched: dict[int, CaseRows] = field(default_factory=dict)
 
     @property
     def today(self) -> date:
@@ -74,6 +87,17 @@ class Operation:
 
     def calendar(self) -> WorkingCalendar:
         return self.services.calendars.get(self.session)
+
+
+def prefetch(session: Session, case_ids: list[int]) -> dict[int, CaseRows]:
+    """The open tasks and the timers of many cases, in two queries."""
+    rows = {case_id: CaseRows() for case_id in case_ids}
+    if case_ids:
+        for task in session.scalars(select(CaseTask).where(CaseTask.case_id.in_(case_ids), CaseTask.status == "open")):
+            rows[task.case_id].tasks.append(task)
+        for timer in session.scalars(select(Timer).where(Timer.case_id.in_(case_ids))):
+            rows[timer.case_id].timers.append(timer)
+    return rows
 
 
 def facts_of(op: Operation, case: Case) -> CaseFacts:
@@ -99,11 +123,14 @@ def peek(op: Operation, case: Case) -> Instance:
         raise Incident(detail, lambda session: record_incident(session, case.id, op.now, op.actor, detail)) from None
 
 
-def run(op: Operation, case: Case, action: Callable[[Instance, Host], Snapshot]) -> Snapshot:
+def run(op: Operation, case: Case, action: Callable[[Instance, Host], Snapshot], *, flush: bool = True) -> Snapshot:
     """Restore the case's workflow, run ``action`` on it, and store the outcome.
 
-    A failure inside the diagram becomes a 409 naming the element; nothing is stored. The changes
-    are flushed once at the end, so the case row is written once per operation.
+    A failure inside the diagram becomes a 409 naming the element (:class:`Incident`), raised before
+    anything is written to the session, so nothing is stored and a caller may carry on with other
+    cases in the same transaction. The changes are flushed once at the end, so the case row is
+    written once per operation; ``flush=False`` leaves that to the caller, who may flush many cases'
+    changes together.
     """
     process = process_of(op, case)
     with op.session.no_autoflush:
@@ -114,7 +141,8 @@ def run(op: Operation, case: Case, action: Callable[[Instance, Host], Snapshot])
             detail = {"element_id": exc.element_id, "reason": f"the process failed: {exc.reason}"}
             raise Incident(detail, lambda session: record_incident(session, case.id, op.now, op.actor, detail)) from None
         apply(op, case, process, snapshot)
-    op.session.flush()
+    if flush:
+        op.session.flush()
     return snapshot
 
 
@@ -135,8 +163,9 @@ def apply(op: Operation, case: Case, process: CompiledProcess, snapshot: Snapsho
     case.incident = None
     for happened in snapshot.happened:
         _on_happened(op, case, happened.element_id, happened.kind, snapshot.data)
-    _sync_tasks(op, case, snapshot.ready)
-    _sync_timers(op, case, snapshot)
+    rows = op.prefetched.pop(case.id, None)  # read before this operation: good for its first use only
+    _sync_tasks(op, case, snapshot.ready, rows.tasks if rows else None)
+    _sync_timers(op, case, snapshot, rows.timers if rows else None)
     _sync_positions(op, case, snapshot)
     case.facts = {**case.facts, **{k: snapshot.data[k] for k in FACT_KEYS if k in snapshot.data}}
     if snapshot.finished and case.status == "active":
@@ -188,8 +217,9 @@ def stage_due(calendar: WorkingCalendar, opened: date, days: int | None, unit: s
     return calendar.add_working_days(opened, days) if unit == "working" else opened + timedelta(days=days)
 
 
-def _sync_tasks(op: Operation, case: Case, ready: list[ReadyTask]) -> None:
-    found = op.session.scalars(select(CaseTask).where(CaseTask.case_id == case.id, CaseTask.status == "open"))
+def _sync_tasks(op: Operation, case: Case, ready: list[ReadyTask], prefetched: list[CaseTask] | None) -> None:
+    found = prefetched if prefetched is not None else \
+        op.session.scalars(select(CaseTask).where(CaseTask.case_id == case.id, CaseTask.status == "open"))
     rows = {t.id: t for t in found if t.status == "open"}  # a task completed in this operation is not flushed yet
     wanted = {r.task_id: r for r in ready}
     for task_id, row in rows.items():
@@ -205,8 +235,9 @@ def _sync_tasks(op: Operation, case: Case, ready: list[ReadyTask]) -> None:
         ))
 
 
-def _sync_timers(op: Operation, case: Case, snapshot: Snapshot) -> None:
-    rows = {t.task_id: t for t in op.session.scalars(select(Timer).where(Timer.case_id == case.id))}
+def _sync_timers(op: Operation, case: Case, snapshot: Snapshot, prefetched: list[Timer] | None) -> None:
+    found = prefetched if prefetched is not None else op.session.scalars(select(Timer).where(Timer.case_id == case.id))
+    rows = {t.task_id: t for t in found}
     wanted = {w.task_id: w for w in snapshot.timers}
     for task_id, row in rows.items():
         if task_id not in wanted:
