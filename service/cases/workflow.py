@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -61,18 +61,19 @@ MILESTONES = {  # throw events recorded as history events with these task data
 
 @dataclass
 class CaseRows:
-    """A case's open tasks and timers, read beforehand together with other cases' (a timer sweep)."""
+    """A case's open tasks and timers, read beforehand (after its lock); None: not read, the operation reads them."""
 
-    tasks: list[CaseTask] = field(default_factory=list)
-    timers: list[Timer] = field(default_factory=list)
+    tasks: list[CaseTask] | None = None
+    timers: list[Timer] | None = None
 
 
 @dataclass
 class Operation:
     """One change to one case: who makes it, when, with which services and session.
 
-    ``prefetched`` holds rows read for many cases in one query; each case's are used once, by the
-    first operation on that case, instead of a query of its own.
+    ``prefetched`` holds rows read beforehand (for a timer sweep, many cases' in one query); each
+    case's are used once, by the first operation on that case, instead of a query of its own.
+    ``open_tasks`` are each case's open tasks after the operation, in the order queues show them.
     """
 
     services: Services
@@ -80,6 +81,7 @@ class Operation:
     now: datetime
     actor: str
     prefetched: dict[int, CaseRows] = field(default_factory=dict)
+    open_tasks: dict[int, list[CaseTask]] = field(default_factory=dict)
 
     @property
     def today(self) -> date:
@@ -91,13 +93,20 @@ class Operation:
 
 def prefetch(session: Session, case_ids: list[int]) -> dict[int, CaseRows]:
     """The open tasks and the timers of many cases, in two queries."""
-    rows = {case_id: CaseRows() for case_id in case_ids}
+    tasks: dict[int, list[CaseTask]] = {case_id: [] for case_id in case_ids}
+    timers: dict[int, list[Timer]] = {case_id: [] for case_id in case_ids}
     if case_ids:
         for task in session.scalars(select(CaseTask).where(CaseTask.case_id.in_(case_ids), CaseTask.status == "open")):
-            rows[task.case_id].tasks.append(task)
+            tasks[task.case_id].append(task)
         for timer in session.scalars(select(Timer).where(Timer.case_id.in_(case_ids))):
-            rows[timer.case_id].timers.append(timer)
-    return rows
+            timers[timer.case_id].append(timer)
+    return {case_id: CaseRows(tasks[case_id], timers[case_id]) for case_id in case_ids}
+
+
+def open_task_rows(session: Session, case_id: int) -> list[CaseTask]:
+    """The case's open tasks as the database has them now (rows already loaded are refreshed)."""
+    query = select(CaseTask).where(CaseTask.case_id == case_id, CaseTask.status == "open")
+    return list(session.scalars(query.execution_options(populate_existing=True)))
 
 
 def facts_of(op: Operation, case: Case) -> CaseFacts:
@@ -164,7 +173,7 @@ def apply(op: Operation, case: Case, process: CompiledProcess, snapshot: Snapsho
     for happened in snapshot.happened:
         _on_happened(op, case, happened.element_id, happened.kind, snapshot.data)
     rows = op.prefetched.pop(case.id, None)  # read before this operation: good for its first use only
-    _sync_tasks(op, case, snapshot.ready, rows.tasks if rows else None)
+    op.open_tasks[case.id] = _sync_tasks(op, case, snapshot.ready, rows.tasks if rows else None)
     _sync_timers(op, case, snapshot, rows.timers if rows else None)
     _sync_positions(op, case, snapshot)
     case.facts = {**case.facts, **{k: snapshot.data[k] for k in FACT_KEYS if k in snapshot.data}}
@@ -217,7 +226,8 @@ def stage_due(calendar: WorkingCalendar, opened: date, days: int | None, unit: s
     return calendar.add_working_days(opened, days) if unit == "working" else opened + timedelta(days=days)
 
 
-def _sync_tasks(op: Operation, case: Case, ready: list[ReadyTask], prefetched: list[CaseTask] | None) -> None:
+def _sync_tasks(op: Operation, case: Case, ready: list[ReadyTask], prefetched: list[CaseTask] | None) -> list[CaseTask]:
+    """Cancel the open task rows the workflow no longer has ready, add the new ones; the open rows after."""
     found = prefetched if prefetched is not None else \
         op.session.scalars(select(CaseTask).where(CaseTask.case_id == case.id, CaseTask.status == "open"))
     rows = {t.id: t for t in found if t.status == "open"}  # a task completed in this operation is not flushed yet
@@ -228,11 +238,14 @@ def _sync_tasks(op: Operation, case: Case, ready: list[ReadyTask], prefetched: l
     for task_id, r in wanted.items():
         if task_id in rows:
             continue
-        op.session.add(CaseTask(
+        rows[task_id] = CaseTask(
             id=task_id, case_id=case.id, element_id=r.element_id, name=r.name, role=r.role or "", region=case.region,
-            kind=case.kind, status="open", stage_days=r.stage_days, stage_unit=r.stage_unit, opened_at=op.now,
+            kind=case.kind, status="open", stage_days=r.stage_days, stage_unit=r.stage_unit,
+            opened_at=op.now.astimezone(UTC),  # as the database gives it back: the row is shown without reading it again
             due_on=stage_due(op.calendar(), op.today, r.stage_days, r.stage_unit),
-        ))
+        )
+        op.session.add(rows[task_id])
+    return sorted((t for t in rows.values() if t.status == "open"), key=lambda t: (t.opened_at, t.id))
 
 
 def _sync_timers(op: Operation, case: Case, snapshot: Snapshot, prefetched: list[Timer] | None) -> None:
