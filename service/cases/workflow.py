@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, tuple_
 from sqlalchemy.orm import Session
 
 from ..audit import service as audit
@@ -74,6 +74,8 @@ class Operation:
     ``prefetched`` holds rows read beforehand (for a timer sweep, many cases' in one query); each
     case's are used once, by the first operation on that case, instead of a query of its own.
     ``open_tasks`` are each case's open tasks after the operation, in the order queues show them.
+    When ``gone_positions`` is a list, the position rows to delete are collected there, and the
+    caller deletes them (:func:`delete_positions`) for many operations at once.
     """
 
     services: Services
@@ -82,6 +84,7 @@ class Operation:
     actor: str
     prefetched: dict[int, CaseRows] = field(default_factory=dict)
     open_tasks: dict[int, list[CaseTask]] = field(default_factory=dict)
+    gone_positions: list[tuple[int, str]] | None = None
 
     @property
     def today(self) -> date:
@@ -271,8 +274,16 @@ def _sync_positions(op: Operation, case: Case, snapshot: Snapshot) -> None:
         for p in snapshot.positions
     ]
     wanted = {p.element_id for p in snapshot.positions}
-    if have - wanted:
-        op.session.execute(delete(CasePosition.__table__).where(  # Core: no ORM bookkeeping needed
-            CasePosition.case_id == case.id, CasePosition.element_id.in_(have - wanted)))
+    gone = [(case.id, element_id) for element_id in sorted(have - wanted)]
+    if op.gone_positions is not None:
+        op.gone_positions += gone
+    else:
+        delete_positions(op.session, gone)
     for element_id in wanted - have:
         op.session.add(CasePosition(case_id=case.id, element_id=element_id))
+
+
+def delete_positions(session: Session, rows: list[tuple[int, str]]) -> None:
+    """Delete position rows by (case id, element id), in one statement (Core: no ORM bookkeeping needed)."""
+    if rows:
+        session.execute(delete(CasePosition.__table__).where(tuple_(CasePosition.case_id, CasePosition.element_id).in_(rows)))

@@ -280,7 +280,7 @@ class Instance:
                 raise _error(exc) from None
 
     def _operate(self, host: Host, action: Callable[[], Any]) -> Snapshot:
-        before = {t.id: t.state for t in self.workflow.get_tasks()}
+        before = {t.id: t.state for w in (self.workflow, *self.workflow.subprocesses.values()) for t in w.tasks.values()}
         with self._engine(host):
             action()
             self.workflow.do_engine_steps()

@@ -106,7 +106,8 @@ def sweep_once(services: Services, now: datetime, batch: int | None = None) -> S
     """Claim one batch of due timers and fire them, in one transaction.
 
     The timer rows, then their cases, are claimed in one query each, and the open tasks and timers
-    of those cases read in one query each; the changes of the whole batch are flushed together.
+    of those cases read in one query each; the changes of the whole batch are flushed together, and
+    the positions the cases left are deleted in one statement.
     """
     sweep = Sweep()
     fired_due: list[datetime] = []
@@ -119,6 +120,7 @@ def sweep_once(services: Services, now: datetime, batch: int | None = None) -> S
             claimed.setdefault(row.case_id, []).append(row)
         cases = _lock_cases(session, list(claimed)) if claimed else {}
         prefetched = workflow.prefetch(session, [i for i, c in cases.items() if c.status == "active"])
+        gone_positions: list[tuple[int, str]] = []
         for case_id, mine in claimed.items():
             case = cases.get(case_id)
             if case is None:
@@ -128,9 +130,11 @@ def sweep_once(services: Services, now: datetime, batch: int | None = None) -> S
                     session.delete(row)
             else:
                 due = [r.due_at for r in mine]
-                op = workflow.Operation(services, session, now + TICK, "system", {case_id: prefetched[case_id]})
+                op = workflow.Operation(services, session, now + TICK, "system", {case_id: prefetched[case_id]},
+                                        gone_positions=gone_positions)
                 if _fire_case(op, case, now, sweep):
                     fired_due += due
+        workflow.delete_positions(session, gone_positions)
     _observe(services, sweep, fired_due)
     return sweep
 
