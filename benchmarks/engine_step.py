@@ -25,6 +25,7 @@ from service.calendar.functions import CaseFacts, host_functions
 from service.calendar.rules import RuleBook
 from service.calendar.workdays import WorkingCalendar
 from service.clock import SystemClock
+from service.engine.timeshift import engine_time
 
 from .scenario import STEPS, start_data
 
@@ -50,14 +51,19 @@ def _engine(functions: dict[str, Any]) -> PythonScriptEngine:
 
 
 def step(state: str, element_id: str, data: dict[str, Any], functions: dict[str, Any]) -> str:
-    """Deserialize, complete the ready user task ``element_id``, run the engine, serialize."""
-    workflow = SERIALIZER.deserialize_json(state)
-    workflow.script_engine = _engine(functions)  # the script engine is not serialized
-    task = next(t for t in workflow.get_tasks(state=TaskState.READY, manual=True) if t.task_spec.bpmn_id == element_id)
-    task.set_data(**data)
-    task.run()
-    workflow.do_engine_steps()
-    return str(SERIALIZER.serialize_json(workflow))
+    """Deserialize, complete the ready user task ``element_id``, run the engine, serialize.
+
+    Importing the service makes SpiffWorkflow's timer code ask for the host's instant, so the step
+    runs under the wall clock's, as a bare SpiffWorkflow would.
+    """
+    with engine_time(SystemClock().now()):
+        workflow = SERIALIZER.deserialize_json(state)
+        workflow.script_engine = _engine(functions)  # the script engine is not serialized
+        task = next(t for t in workflow.get_tasks(state=TaskState.READY, manual=True) if t.task_spec.bpmn_id == element_id)
+        task.set_data(**data)
+        task.run()
+        workflow.do_engine_steps()
+        return str(SERIALIZER.serialize_json(workflow))
 
 
 def initial_state(functions: dict[str, Any]) -> str:
@@ -65,7 +71,8 @@ def initial_state(functions: dict[str, Any]) -> str:
     workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=_engine(functions))
     for task in workflow.get_tasks(state=TaskState.READY):
         task.data.update(start_data())
-    workflow.do_engine_steps()
+    with engine_time(SystemClock().now()):
+        workflow.do_engine_steps()
     return str(SERIALIZER.serialize_json(workflow))
 
 

@@ -21,11 +21,11 @@ Completing ``confirm`` or ``county_deliberation`` with ``approved`` true is cros
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, tuple_
 from sqlalchemy.orm import Session
 
 from ..audit import service as audit
@@ -60,13 +60,31 @@ MILESTONES = {  # throw events recorded as history events with these task data
 
 
 @dataclass
+class CaseRows:
+    """A case's open tasks and timers, read beforehand (after its lock); None: not read, the operation reads them."""
+
+    tasks: list[CaseTask] | None = None
+    timers: list[Timer] | None = None
+
+
+@dataclass
 class Operation:
-    """One change to one case: who makes it, when, with which services and session."""
+    """One change to one case: who makes it, when, with which services and session.
+
+    ``prefetched`` holds rows read beforehand (for a timer sweep, many cases' in one query); each
+    case's are used once, by the first operation on that case, instead of a query of its own.
+    ``open_tasks`` are each case's open tasks after the operation, in the order queues show them.
+    When ``gone_positions`` is a list, the position rows to delete are collected there, and the
+    caller deletes them (:func:`delete_positions`) for many operations at once.
+    """
 
     services: Services
     session: Session
     now: datetime
     actor: str
+    prefetched: dict[int, CaseRows] = field(default_factory=dict)
+    open_tasks: dict[int, list[CaseTask]] = field(default_factory=dict)
+    gone_positions: list[tuple[int, str]] | None = None
 
     @property
     def today(self) -> date:
@@ -74,6 +92,24 @@ class Operation:
 
     def calendar(self) -> WorkingCalendar:
         return self.services.calendars.get(self.session)
+
+
+def prefetch(session: Session, case_ids: list[int]) -> dict[int, CaseRows]:
+    """The open tasks and the timers of many cases, in two queries."""
+    tasks: dict[int, list[CaseTask]] = {case_id: [] for case_id in case_ids}
+    timers: dict[int, list[Timer]] = {case_id: [] for case_id in case_ids}
+    if case_ids:
+        for task in session.scalars(select(CaseTask).where(CaseTask.case_id.in_(case_ids), CaseTask.status == "open")):
+            tasks[task.case_id].append(task)
+        for timer in session.scalars(select(Timer).where(Timer.case_id.in_(case_ids))):
+            timers[timer.case_id].append(timer)
+    return {case_id: CaseRows(tasks[case_id], timers[case_id]) for case_id in case_ids}
+
+
+def open_task_rows(session: Session, case_id: int) -> list[CaseTask]:
+    """The case's open tasks as the database has them now (rows already loaded are refreshed)."""
+    query = select(CaseTask).where(CaseTask.case_id == case_id, CaseTask.status == "open")
+    return list(session.scalars(query.execution_options(populate_existing=True)))
 
 
 def facts_of(op: Operation, case: Case) -> CaseFacts:
@@ -99,11 +135,14 @@ def peek(op: Operation, case: Case) -> Instance:
         raise Incident(detail, lambda session: record_incident(session, case.id, op.now, op.actor, detail)) from None
 
 
-def run(op: Operation, case: Case, action: Callable[[Instance, Host], Snapshot]) -> Snapshot:
+def run(op: Operation, case: Case, action: Callable[[Instance, Host], Snapshot], *, flush: bool = True) -> Snapshot:
     """Restore the case's workflow, run ``action`` on it, and store the outcome.
 
-    A failure inside the diagram becomes a 409 naming the element; nothing is stored. The changes
-    are flushed once at the end, so the case row is written once per operation.
+    A failure inside the diagram becomes a 409 naming the element (:class:`Incident`), raised before
+    anything is written to the session, so nothing is stored and a caller may carry on with other
+    cases in the same transaction. The changes are flushed once at the end, so the case row is
+    written once per operation; ``flush=False`` leaves that to the caller, who may flush many cases'
+    changes together.
     """
     process = process_of(op, case)
     with op.session.no_autoflush:
@@ -114,7 +153,8 @@ def run(op: Operation, case: Case, action: Callable[[Instance, Host], Snapshot])
             detail = {"element_id": exc.element_id, "reason": f"the process failed: {exc.reason}"}
             raise Incident(detail, lambda session: record_incident(session, case.id, op.now, op.actor, detail)) from None
         apply(op, case, process, snapshot)
-    op.session.flush()
+    if flush:
+        op.session.flush()
     return snapshot
 
 
@@ -135,8 +175,9 @@ def apply(op: Operation, case: Case, process: CompiledProcess, snapshot: Snapsho
     case.incident = None
     for happened in snapshot.happened:
         _on_happened(op, case, happened.element_id, happened.kind, snapshot.data)
-    _sync_tasks(op, case, snapshot.ready)
-    _sync_timers(op, case, snapshot)
+    rows = op.prefetched.pop(case.id, None)  # read before this operation: good for its first use only
+    op.open_tasks[case.id] = _sync_tasks(op, case, snapshot.ready, rows.tasks if rows else None)
+    _sync_timers(op, case, snapshot, rows.timers if rows else None)
     _sync_positions(op, case, snapshot)
     case.facts = {**case.facts, **{k: snapshot.data[k] for k in FACT_KEYS if k in snapshot.data}}
     if snapshot.finished and case.status == "active":
@@ -188,8 +229,10 @@ def stage_due(calendar: WorkingCalendar, opened: date, days: int | None, unit: s
     return calendar.add_working_days(opened, days) if unit == "working" else opened + timedelta(days=days)
 
 
-def _sync_tasks(op: Operation, case: Case, ready: list[ReadyTask]) -> None:
-    found = op.session.scalars(select(CaseTask).where(CaseTask.case_id == case.id, CaseTask.status == "open"))
+def _sync_tasks(op: Operation, case: Case, ready: list[ReadyTask], prefetched: list[CaseTask] | None) -> list[CaseTask]:
+    """Cancel the open task rows the workflow no longer has ready, add the new ones; the open rows after."""
+    found = prefetched if prefetched is not None else \
+        op.session.scalars(select(CaseTask).where(CaseTask.case_id == case.id, CaseTask.status == "open"))
     rows = {t.id: t for t in found if t.status == "open"}  # a task completed in this operation is not flushed yet
     wanted = {r.task_id: r for r in ready}
     for task_id, row in rows.items():
@@ -198,15 +241,19 @@ def _sync_tasks(op: Operation, case: Case, ready: list[ReadyTask]) -> None:
     for task_id, r in wanted.items():
         if task_id in rows:
             continue
-        op.session.add(CaseTask(
+        rows[task_id] = CaseTask(
             id=task_id, case_id=case.id, element_id=r.element_id, name=r.name, role=r.role or "", region=case.region,
-            kind=case.kind, status="open", stage_days=r.stage_days, stage_unit=r.stage_unit, opened_at=op.now,
+            kind=case.kind, status="open", stage_days=r.stage_days, stage_unit=r.stage_unit,
+            opened_at=op.now.astimezone(UTC),  # as the database gives it back: the row is shown without reading it again
             due_on=stage_due(op.calendar(), op.today, r.stage_days, r.stage_unit),
-        ))
+        )
+        op.session.add(rows[task_id])
+    return sorted((t for t in rows.values() if t.status == "open"), key=lambda t: (t.opened_at, t.id))
 
 
-def _sync_timers(op: Operation, case: Case, snapshot: Snapshot) -> None:
-    rows = {t.task_id: t for t in op.session.scalars(select(Timer).where(Timer.case_id == case.id))}
+def _sync_timers(op: Operation, case: Case, snapshot: Snapshot, prefetched: list[Timer] | None) -> None:
+    found = prefetched if prefetched is not None else op.session.scalars(select(Timer).where(Timer.case_id == case.id))
+    rows = {t.task_id: t for t in found}
     wanted = {w.task_id: w for w in snapshot.timers}
     for task_id, row in rows.items():
         if task_id not in wanted:
@@ -227,8 +274,16 @@ def _sync_positions(op: Operation, case: Case, snapshot: Snapshot) -> None:
         for p in snapshot.positions
     ]
     wanted = {p.element_id for p in snapshot.positions}
-    if have - wanted:
-        op.session.execute(delete(CasePosition.__table__).where(  # Core: no ORM bookkeeping needed
-            CasePosition.case_id == case.id, CasePosition.element_id.in_(have - wanted)))
+    gone = [(case.id, element_id) for element_id in sorted(have - wanted)]
+    if op.gone_positions is not None:
+        op.gone_positions += gone
+    else:
+        delete_positions(op.session, gone)
     for element_id in wanted - have:
         op.session.add(CasePosition(case_id=case.id, element_id=element_id))
+
+
+def delete_positions(session: Session, rows: list[tuple[int, str]]) -> None:
+    """Delete position rows by (case id, element id), in one statement (Core: no ORM bookkeeping needed)."""
+    if rows:
+        session.execute(delete(CasePosition.__table__).where(tuple_(CasePosition.case_id, CasePosition.element_id).in_(rows)))

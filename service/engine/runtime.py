@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
@@ -45,7 +46,24 @@ from .model import (
 from .scripting import SafeScriptEngine
 from .timeshift import engine_time
 
-_SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+
+class _StateConverter(BpmnWorkflowConverter):
+    """Writes a workflow without its spec: the case's process version (and decisions) give it back.
+
+    The spec is two thirds of a case's JSON and the same for every case on a version; leaving it out
+    saves converting and parsing it on every operation. ``spec`` and ``subprocess_specs`` are the
+    only keys left out, so a row is told apart from a full one by the absence of ``spec``.
+    """
+
+    def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
+        dct: dict[str, Any] = WorkflowConverter.to_dict(self, workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+
+_SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))  # full rows, with their spec
+_STATE_SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure({**SPIFF_CONFIG, BpmnWorkflow: _StateConverter}))
 SERIALIZER_VERSION: str = _SERIALIZER.VERSION
 
 
@@ -94,6 +112,17 @@ def _has_timer(task: Task) -> bool:
     return False
 
 
+def _fits(stored: dict[str, Any], process: CompiledProcess) -> bool:
+    """Whether every task of a row written without its spec names an element of the process (and subprocess) specs."""
+    specs = {None: process.spec.task_specs, **{k: v.task_specs for k, v in process.subprocess_specs.items()}}
+    workflows = [(None, stored), *((sp.get("spec"), sp) for sp in stored.get("subprocesses", {}).values())]
+    for name, workflow in workflows:
+        task_specs = specs.get(name)
+        if task_specs is None or any(t.get("task_spec") not in task_specs for t in workflow.get("tasks", {}).values()):
+            return False
+    return True
+
+
 def _same_spec(stored: dict[str, Any], process: CompiledProcess) -> bool:
     """Whether a stored workflow's spec is the compiled process's: same process id, same elements, no subprocesses."""
     spec = stored.get("spec")
@@ -127,22 +156,27 @@ class Instance:
     def restore(cls, process: CompiledProcess, state: str) -> Instance:
         """The workflow stored in ``state``, on ``process`` — the version (and decisions) it was started on.
 
-        The JSON carries its own copy of the spec; rebuilding it is most of the cost of reading a
-        case, so the compiled spec of the same version is used instead when the stored one names
-        the same process and elements (otherwise the stored spec is rebuilt, as the serializer would).
+        Rows are written without their spec (see :meth:`dump`); the compiled spec of the case's own
+        version is attached. Rows written earlier carry their own copy: the compiled spec is used
+        when the stored one names the same process and elements, otherwise the stored one is rebuilt.
         """
         try:
             dct = json.loads(state)
+            specless = "spec" not in dct
             _SERIALIZER.migrate(dct)
-            if _same_spec(dct, process):
+            if specless and not _fits(dct, process):
+                raise ProcessError(None, "stored workflow does not fit its process version")
+            if specless or _same_spec(dct, process):
                 dct["spec"], dct["subprocess_specs"] = process.spec, dict(process.subprocess_specs)
             workflow = _SERIALIZER.from_dict(dct)
-        except (SpiffWorkflowException, ValueError, KeyError, TypeError) as exc:
+        except (SpiffWorkflowException, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ProcessError(None, f"stored workflow cannot be read: {exc}") from None
         return cls(process, workflow)
 
     def dump(self) -> str:
-        return str(_SERIALIZER.serialize_json(self.workflow))
+        """The workflow's JSON; without its spec when the workflow runs on the compiled spec of its process."""
+        own = self.workflow.spec is self.process.spec and self.workflow.subprocess_specs == self.process.subprocess_specs
+        return str((_STATE_SERIALIZER if own else _SERIALIZER).serialize_json(self.workflow))
 
     # -- operations ---------------------------------------------------------------------------
     def complete_task(self, task_id: str, data: Mapping[str, Any], host: Host) -> Snapshot:
@@ -246,7 +280,7 @@ class Instance:
                 raise _error(exc) from None
 
     def _operate(self, host: Host, action: Callable[[], Any]) -> Snapshot:
-        before = {t.id: t.state for t in self.workflow.get_tasks()}
+        before = {t.id: t.state for w in (self.workflow, *self.workflow.subprocesses.values()) for t in w.tasks.values()}
         with self._engine(host):
             action()
             self.workflow.do_engine_steps()

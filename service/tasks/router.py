@@ -48,5 +48,7 @@ def get_task(task_id: TaskId, services: ServicesDep, session: SessionDep, user: 
 @router.post("/{task_id}/complete", response_model=CaseOut, responses={401: {}, 403: {}, 404: {}, 409: {}, 422: {}})
 def complete_task(task_id: TaskId, body: CompleteIn, services: ServicesDep, session: SessionDep, user: CurrentUser, now: NowDep) -> CaseOut:
     """Complete a task with its form data; the case moves on and is returned."""
-    case = service.complete(Operation(services, session, now, user.name), user, task_id, body.data)
-    return case_out(session, services.registry, services.calendars.get(session), user, case, local_date(now))
+    op = Operation(services, session, now, user.name)
+    case = service.complete(op, user, task_id, body.data)
+    return case_out(session, services.registry, services.calendars.get(session), user, case, local_date(now),
+                    op.open_tasks.get(case.id))

@@ -79,9 +79,11 @@ def complete(op: Operation, user: User, task_id: str, data: Any) -> Case:
     if user.role != task.role:
         raise Forbidden(f"task '{task.name}' is for role '{task.role}', not '{user.role}'")
     case = load_case(op.session, user, task.case_id, lock=True)
-    op.session.refresh(task)
-    if task.status != "open":
+    open_rows = workflow.open_task_rows(op.session, case.id)  # read under the lock; refreshes the task
+    if task not in open_rows:
+        op.session.refresh(task)
         raise Conflict(f"task '{task.name}' is {task.status}, not open")
+    op.prefetched[case.id] = workflow.CaseRows(tasks=open_rows)
     if case.status != "active":
         raise Conflict(f"case {case.number} is {case.status}")
     info = workflow.process_of(op, case).user_tasks.get(task.element_id)

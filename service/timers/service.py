@@ -56,12 +56,15 @@ def _due(now: datetime, limit: int):  # type: ignore[no-untyped-def]
     )
 
 
-def _fire_case(services: Services, session: Session, case: Case, now: datetime, sweep: Sweep) -> bool:
-    """Fire the case's due timers; False when it became an incident instead."""
-    op = workflow.Operation(services, session, now + TICK, "system")
+def _fire_case(op: workflow.Operation, case: Case, now: datetime, sweep: Sweep) -> bool:
+    """Fire the case's due timers; False when it became an incident instead.
+
+    No savepoint: an incident is raised before the operation writes anything (``workflow.run``), so
+    the cases fired before it in the sweep keep their changes and it only adds its incident.
+    """
+    session = op.session
     try:
-        with session.begin_nested():
-            snapshot = workflow.run(op, case, lambda instance, host: instance.fire_timers(host))
+        snapshot = workflow.run(op, case, lambda instance, host: instance.fire_timers(host), flush=False)
         sweep.fired += sum(1 for h in snapshot.happened if h.kind == "timer")
     except Incident as exc:
         _incident(session, case, now, exc.detail)
@@ -93,26 +96,45 @@ def _claim_timeout(services: Services, session: Session) -> None:
         session.execute(text(f"SET LOCAL idle_in_transaction_session_timeout = {millis}"))
 
 
+def _lock_cases(session: Session, case_ids: list[int]) -> dict[int, Case]:
+    """The claimed timers' cases, locked in one query; a case another transaction holds is left out."""
+    query = select(Case).where(Case.id.in_(case_ids)).options(undefer(Case.workflow)).with_for_update(skip_locked=True)
+    return {case.id: case for case in session.scalars(query)}
+
+
 def sweep_once(services: Services, now: datetime, batch: int | None = None) -> Sweep:
-    """Claim one batch of due timers and fire them, in one transaction."""
+    """Claim one batch of due timers and fire them, in one transaction.
+
+    The timer rows, then their cases, are claimed in one query each, and the open tasks and timers
+    of those cases read in one query each; the changes of the whole batch are flushed together, and
+    the positions the cases left are deleted in one statement.
+    """
     sweep = Sweep()
     fired_due: list[datetime] = []
     with transaction(services.sessions) as session:
         _claim_timeout(services, session)
         rows = session.scalars(_due(now, batch or services.settings.timer_batch)).all()
         sweep.claimed = len(rows)
-        for case_id in dict.fromkeys(r.case_id for r in rows):
-            mine = [r for r in rows if r.case_id == case_id]
-            due = [r.due_at for r in mine]
-            case = session.scalar(select(Case).where(Case.id == case_id).options(undefer(Case.workflow))
-                                  .with_for_update(skip_locked=True))
+        claimed: dict[int, list[Timer]] = {}
+        for row in rows:
+            claimed.setdefault(row.case_id, []).append(row)
+        cases = _lock_cases(session, list(claimed)) if claimed else {}
+        prefetched = workflow.prefetch(session, [i for i, c in cases.items() if c.status == "active"])
+        gone_positions: list[tuple[int, str]] = []
+        for case_id, mine in claimed.items():
+            case = cases.get(case_id)
             if case is None:
                 sweep.skipped += 1
             elif case.status != "active":
                 for row in mine:
                     session.delete(row)
-            elif _fire_case(services, session, case, now, sweep):
-                fired_due += due
+            else:
+                due = [r.due_at for r in mine]
+                op = workflow.Operation(services, session, now + TICK, "system", {case_id: prefetched[case_id]},
+                                        gone_positions=gone_positions)
+                if _fire_case(op, case, now, sweep):
+                    fired_due += due
+        workflow.delete_positions(session, gone_positions)
     _observe(services, sweep, fired_due)
     return sweep
 

@@ -6,6 +6,7 @@ import time
 from datetime import datetime
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -15,7 +16,7 @@ from service.clock import SHANGHAI, DatabaseClock
 from service.config import Settings
 from service.deps import Services
 from service.timers.models import Timer
-from service.timers.service import fire_due
+from service.timers.service import fire_due, sweep_once
 
 from ..factories import ACCEPT, CONFIRM, TO_PUBLICITY, Api, case_payload, elements
 
@@ -144,3 +145,28 @@ def test_a_failure_after_a_timer_fires_is_an_incident_and_the_sweep_does_not_spi
     assert "publicity" in elements(after)  # nothing moved
     assert fire_due(api.services, instant).claimed == 0  # the failed timer is set aside, not retried in a loop
     assert [e["type"] for e in api.history(case["id"])][-1] == "case.incident"
+
+
+@pytest.mark.parametrize("failing_first", [True, False])
+def test_an_incident_in_a_sweep_keeps_the_other_cases_firings(api: Api, failing_first: bool) -> None:
+    from pathlib import Path
+
+    from service.db import transaction
+
+    good = (Path(__file__).resolve().parents[2] / "processes" / "delegation.dmn").read_bytes()
+    broken = good.replace(b"<text>kind</text>", b"<text>kind_of_case</text>")  # fails after publicity
+
+    def case_on(dmn: bytes) -> int:
+        with transaction(api.services.sessions) as session:  # new cases take the newest decisions
+            api.services.registry.deploy(session, dmn, "delegation.dmn", "designer", api.clock.now())
+        case = api.create()
+        api.walk(case["id"], TO_PUBLICITY)
+        return int(case["id"])
+
+    first, second = (case_on(broken), case_on(good + b"\n")) if failing_first else (case_on(good + b"\n"), case_on(broken))
+    failing, fine = (first, second) if failing_first else (second, first)
+    sweep = sweep_once(api.services, datetime(2026, 11, 10, 0, 0, 1, tzinfo=SHANGHAI))
+    assert (sweep.claimed, sweep.fired, sweep.failed) == (2, 1, 1)  # both in one transaction
+    assert "confirm" in elements(api.case(fine)) and api.case(fine)["incident"] is None
+    assert [e["type"] for e in api.history(fine)].count("timer.fired") == 1
+    assert "publicity" in elements(api.case(failing)) and api.case(failing)["incident"]["element_id"] == "delegation"
