@@ -52,6 +52,7 @@ class WorkingCalendar:
     def __init__(self, overrides: Mapping[int, YearSchedule] | None = None) -> None:
         self.overrides = dict(overrides or {})
         self._years: dict[int, YearSchedule] = {}
+        self._counts: dict[int, tuple[int, ...]] = {}
 
     def schedule(self, year: int) -> YearSchedule:
         check_year(year)
@@ -79,15 +80,34 @@ class WorkingCalendar:
         return current
 
     def working_days_between(self, start: date, end: date) -> int:
-        """Working days in (start, end]; negative when ``end`` is before ``start``."""
+        """Working days in (start, end]; negative when ``end`` is before ``start``.
+
+        Answered from running counts per year, so a supervision list of thousands of cases costs a
+        few lookups per case rather than a walk over every day between.
+        """
         if end < start:
             return -self.working_days_between(end, start)
-        count, current = 0, start
-        while current < end:
-            current += timedelta(days=1)
-            if self.is_working_day(current):
-                count += 1
-        return count
+        first, last = self._running(start.year), self._running(end.year)
+        if start.year == end.year:
+            return last[_day_of_year(end)] - first[_day_of_year(start)]
+        between = sum(self._running(year)[-1] for year in range(start.year + 1, end.year))
+        return first[-1] - first[_day_of_year(start)] + between + last[_day_of_year(end)]
+
+    def _running(self, year: int) -> tuple[int, ...]:
+        """Entry k: the working days among the year's first k days (entry 0 is 0, the last the year's total)."""
+        counts = self._counts.get(year)
+        if counts is None:
+            day, total, running = date(year, 1, 1), 0, [0]
+            while day.year == year:
+                total += self.is_working_day(day)
+                running.append(total)
+                day += timedelta(days=1)
+            counts = self._counts[year] = tuple(running)
+        return counts
+
+
+def _day_of_year(day: date) -> int:
+    return day.timetuple().tm_yday
 
 
 def schedule_from_lists(year: int, days_off: Iterable[date], workdays: Iterable[date], source: str) -> YearSchedule:

@@ -1,6 +1,6 @@
 """County supervision: overdue and at-risk cases per township, and tasks past their stage deadline.
 
-Both queries read only the small indexed columns (``cases.status, due_on`` and ``tasks.status,
+Both queries read only the small indexed columns (never whole rows) (``cases.status, due_on`` and ``tasks.status,
 due_on``): the answer is a handful of rows however many cases there are, and no workflow is read.
 """
 
@@ -19,9 +19,10 @@ from ..cases.models import Case
 from ..cases.service import scoped, within
 from ..tasks.models import CaseTask
 
+LATE_TASK_KEYS = ("task_id", "case_id", "number", "region", "element_id", "name", "role", "due_on")
 
-def _case_row(case: Case, stages: list[str], today: date, calendar: WorkingCalendar) -> dict[str, Any]:
-    assert case.due_on is not None
+
+def _case_row(case: Any, stages: list[str], today: date, calendar: WorkingCalendar) -> dict[str, Any]:
     overdue = today > case.due_on
     return {
         "id": case.id, "number": case.number, "kind": case.kind, "region": case.region, "due_on": case.due_on,
@@ -42,26 +43,26 @@ def _stages(session: Session, case_ids: list[int]) -> dict[int, list[str]]:
 
 
 def _late_tasks(session: Session, user: User, today: date, region: str | None, calendar: WorkingCalendar) -> list[dict[str, Any]]:
-    query = scoped(select(CaseTask, Case.number).join(Case, Case.id == CaseTask.case_id), user, CaseTask.region)
+    columns = (CaseTask.id, CaseTask.case_id, Case.number, CaseTask.region, CaseTask.element_id,
+               CaseTask.name, CaseTask.role, CaseTask.due_on)
+    query = scoped(select(*columns).join(Case, Case.id == CaseTask.case_id), user, CaseTask.region)
     query = query.where(CaseTask.status == "open", CaseTask.due_on < today)
     if region:
         query = query.where(within(CaseTask.region, region))
-    return [
-        {"task_id": task.id, "case_id": task.case_id, "number": number, "region": task.region, "element_id": task.element_id,
-         "name": task.name, "role": task.role, "due_on": task.due_on,
-         "working_days_over": calendar.working_days_between(task.due_on, today) if task.due_on else 0}
-        for task, number in session.execute(query.order_by(CaseTask.due_on))
-    ]
+    rows = session.execute(query.order_by(CaseTask.due_on, CaseTask.case_id, CaseTask.id)).tuples()
+    over = calendar.working_days_between
+    return [dict(zip(LATE_TASK_KEYS, row, strict=True), working_days_over=over(row[-1], today)) for row in rows]
 
 
 def overdue_report(session: Session, user: User, today: date, calendar: WorkingCalendar, at_risk_days: int,
                    region: str | None) -> dict[str, Any]:
     """Per township: overdue cases, cases due within ``at_risk_days`` working days, late stages."""
     boundary = calendar.add_working_days(today, at_risk_days)
-    query = scoped(select(Case), user, Case.region).where(Case.status == "active", Case.due_on <= boundary)
+    columns = (Case.id, Case.number, Case.kind, Case.region, Case.township, Case.due_on)
+    query = scoped(select(*columns), user, Case.region).where(Case.status == "active", Case.due_on <= boundary)
     if region:
         query = query.where(within(Case.region, region))
-    cases = list(session.scalars(query.order_by(Case.due_on, Case.id)))
+    cases = list(session.execute(query.order_by(Case.due_on, Case.id)))
     stages = _stages(session, [c.id for c in cases])
     townships: dict[str, dict[str, Any]] = {}
 

@@ -16,6 +16,7 @@ class CaseTask(Base):
     __table_args__ = (
         Index("ix_tasks_status_role_region", "status", "role", "region"),
         Index("ix_tasks_status_due_on", "status", "due_on"),
+        Index("ix_tasks_status_region_due_on", "status", "region", "due_on"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

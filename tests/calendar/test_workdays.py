@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -51,6 +51,21 @@ def test_working_days_between_is_signed() -> None:
     assert CAL.working_days_between(date(2026, 9, 30), date(2026, 11, 17)) == 30
     assert CAL.working_days_between(date(2026, 11, 17), date(2026, 9, 30)) == -30
     assert CAL.working_days_between(date(2026, 11, 2), date(2026, 11, 2)) == 0
+
+
+def test_working_days_between_counts_each_day_across_years_and_leap_days() -> None:
+    """The running counts give what a walk over every day between gives, whatever the two dates."""
+    calendar = WorkingCalendar()
+    days = [date(2023, 12, 25), date(2024, 1, 1), date(2024, 2, 28), date(2024, 2, 29), date(2024, 3, 1),
+            date(2024, 12, 31), date(2025, 1, 1), date(2025, 1, 28), date(2025, 10, 8), date(2026, 2, 14),
+            date(2026, 12, 31), date(2027, 1, 4)]
+    for start in days:
+        for end in days:
+            walked, day = 0, min(start, end)
+            while day < max(start, end):
+                day += timedelta(days=1)
+                walked += calendar.is_working_day(day)
+            assert calendar.working_days_between(start, end) == (walked if end >= start else -walked), (start, end)
 
 
 def test_the_seeded_files_agree_with_the_package_every_day() -> None:
