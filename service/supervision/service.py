@@ -10,7 +10,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from ..auth.models import User
@@ -33,15 +33,6 @@ def _case_row(case: Any, stages: list[str], today: date, calendar: WorkingCalend
     }
 
 
-def _stages(session: Session, case_ids: list[int]) -> dict[int, list[str]]:
-    out: dict[int, list[str]] = defaultdict(list)
-    if case_ids:
-        query = select(CaseTask.case_id, CaseTask.element_id).where(CaseTask.case_id.in_(case_ids), CaseTask.status == "open")
-        for case_id, element_id in session.execute(query.order_by(CaseTask.opened_at)):
-            out[case_id].append(element_id)
-    return out
-
-
 def _late_tasks(session: Session, user: User, today: date, region: str | None, calendar: WorkingCalendar) -> list[dict[str, Any]]:
     columns = (CaseTask.id, CaseTask.case_id, Case.number, CaseTask.region, CaseTask.element_id,
                CaseTask.name, CaseTask.role, CaseTask.due_on)
@@ -59,11 +50,18 @@ def overdue_report(session: Session, user: User, today: date, calendar: WorkingC
     """Per township: overdue cases, cases due within ``at_risk_days`` working days, late stages."""
     boundary = calendar.add_working_days(today, at_risk_days)
     columns = (Case.id, Case.number, Case.kind, Case.region, Case.township, Case.due_on)
-    query = scoped(select(*columns), user, Case.region).where(Case.status == "active", Case.due_on <= boundary)
+    open_tasks = and_(CaseTask.case_id == Case.id, CaseTask.status == "open")
+    query = scoped(select(*columns, CaseTask.element_id).outerjoin(CaseTask, open_tasks), user, Case.region)
+    query = query.where(Case.status == "active", Case.due_on <= boundary)
     if region:
         query = query.where(within(Case.region, region))
-    cases = list(session.execute(query.order_by(Case.due_on, Case.id)))
-    stages = _stages(session, [c.id for c in cases])
+    cases: list[Any] = []  # each case once, in order, with its open tasks' elements (its stage)
+    stages: dict[int, list[str]] = defaultdict(list)
+    for row in session.execute(query.order_by(Case.due_on, Case.id, CaseTask.opened_at)):
+        if not cases or cases[-1].id != row.id:
+            cases.append(row)
+        if row.element_id is not None:
+            stages[row.id].append(row.element_id)
     townships: dict[str, dict[str, Any]] = {}
 
     def township(code: str) -> dict[str, Any]:
