@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -89,13 +90,17 @@ def _body_limit(app: FastAPI, limit: int) -> None:
         return await call_next(request)
 
 
-def create_app(settings: Settings | None = None, clock: Clock | None = None, *, services: Services | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, clock: Clock | None = None, *, services: Services | None = None,
+               serving: bool = False) -> FastAPI:
+    """The API. ``serving``: this process serves it until it exits (``jiuzhu serve``), not a test."""
     settings = settings or get_settings()
     services = services or Services.build(settings, clock)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         prepare(services)
+        if serving:
+            gc.freeze()  # what start-up loaded lives as long as the process: keep it out of every collection
         loop = TimerLoop(services) if settings.timers_in_server else None
         if loop:
             loop.start()

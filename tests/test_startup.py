@@ -1,7 +1,9 @@
-"""Processes starting together on an empty database, and the migrations' way down and back up."""
+"""Start-up: processes starting together on an empty database, the migrations' way down and back up,
+and what a serving process does once started."""
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -13,8 +15,11 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
+from service.app import create_app
+from service.config import Settings
 from service.db import Base
 from service.migrate import alembic_config, upgrade
 from service.models import load_all
@@ -81,3 +86,16 @@ def test_the_migrations_go_down_to_nothing_and_up_again(empty_database: str) -> 
     assert left == []
     upgrade(empty_database)
     assert differences(empty_database) == []
+
+
+def test_a_serving_process_keeps_what_start_up_loaded_out_of_garbage_collection(settings: Settings) -> None:
+    """Large answers allocate many objects; a full collection must not walk the specs loaded at start."""
+    gc.unfreeze()
+    try:
+        with TestClient(create_app(settings, serving=True)):
+            assert gc.get_freeze_count() > 0
+        gc.unfreeze()
+        with TestClient(create_app(settings)):  # a test's app: nothing frozen, so nothing kept forever
+            assert gc.get_freeze_count() == 0
+    finally:
+        gc.unfreeze()
