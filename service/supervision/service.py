@@ -40,7 +40,7 @@ def _late_tasks(session: Session, user: User, today: date, region: str | None, c
     query = query.where(CaseTask.status == "open", CaseTask.due_on < today)
     if region:
         query = query.where(within(CaseTask.region, region))
-    rows = session.execute(query.order_by(CaseTask.due_on, CaseTask.case_id, CaseTask.id)).tuples()
+    rows = session.execute(query.order_by(CaseTask.due_on, CaseTask.case_id, CaseTask.id))
     over = calendar.working_days_between
     return [dict(zip(LATE_TASK_KEYS, row, strict=True), working_days_over=over(row[-1], today)) for row in rows]
 
