@@ -1,7 +1,8 @@
 """County supervision: overdue and at-risk cases per township, and tasks past their stage deadline.
 
-Both queries read only the small indexed columns (never whole rows) (``cases.status, due_on`` and ``tasks.status,
-due_on``): the answer is a handful of rows however many cases there are, and no workflow is read.
+Both queries use indexes (``cases (status, region, due_on, id)``, ``tasks (status, region, due_on)``)
+and read only the columns the answer holds, never a workflow; the answer lists every overdue and
+at-risk case and every late task of the region, so its cost follows its length.
 """
 
 from __future__ import annotations
@@ -19,24 +20,25 @@ from ..cases.models import Case
 from ..cases.service import scoped, within
 from ..tasks.models import CaseTask
 
-LATE_TASK_KEYS = ("task_id", "case_id", "number", "region", "element_id", "name", "role", "due_on")
+LATE_TASK_COLUMNS = (CaseTask.id.label("task_id"), CaseTask.case_id, Case.number, CaseTask.region, CaseTask.element_id,
+                     CaseTask.name, CaseTask.role, CaseTask.due_on)
+LATE_TASK_KEYS = tuple(column.key for column in LATE_TASK_COLUMNS)
 
 
 def _case_row(case: Any, stages: list[str], today: date, calendar: WorkingCalendar) -> dict[str, Any]:
     overdue = today > case.due_on
+    left = calendar.working_days_between(today, case.due_on)  # signed: negative once overdue
     return {
         "id": case.id, "number": case.number, "kind": case.kind, "region": case.region, "due_on": case.due_on,
         "status": "overdue" if overdue else "at_risk",
-        "working_days_over": calendar.working_days_between(case.due_on, today) if overdue else 0,
-        "working_days_left": calendar.working_days_between(today, case.due_on),
+        "working_days_over": -left if overdue else 0,
+        "working_days_left": left,
         "stage": stages,
     }
 
 
 def _late_tasks(session: Session, user: User, today: date, region: str | None, calendar: WorkingCalendar) -> list[dict[str, Any]]:
-    columns = (CaseTask.id, CaseTask.case_id, Case.number, CaseTask.region, CaseTask.element_id,
-               CaseTask.name, CaseTask.role, CaseTask.due_on)
-    query = scoped(select(*columns).join(Case, Case.id == CaseTask.case_id), user, CaseTask.region)
+    query = scoped(select(*LATE_TASK_COLUMNS).join(Case, Case.id == CaseTask.case_id), user, CaseTask.region)
     query = query.where(CaseTask.status == "open", CaseTask.due_on < today)
     if region:
         query = query.where(within(CaseTask.region, region))
