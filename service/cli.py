@@ -198,6 +198,28 @@ def audit_verify() -> None:
 
 
 @app.command()
+def rules() -> None:
+    """Which rule pack governs which region prefix, from when, and who confirms under it."""
+    from rich.table import Table
+
+    from .calendar.packfiles import load_book
+    from .calendar.packview import governance
+
+    settings = get_settings()
+    try:
+        book = load_book(settings.processes_dir / "rules", settings.default_rule_pack)
+    except ValueError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    table = Table("地区前缀 prefix", "规则包 pack", "生效 from", "确认 confirms", "乡镇临时救助限额 township linshi limits",
+                  "一事一议封顶线 ceiling", "不予批准告知 refusal notice", "依据 source", title="规则包 rule packs")
+    for row in governance(book):
+        table.add_row(row.prefix, row.pack, row.effective_from, row.confirms, row.linshi_limits, row.ceiling,
+                      row.refusal_notice, row.source)
+    Console(width=200).print(table)
+
+
+@app.command()
 def demo(base_url: Annotated[str, typer.Option(help="where the server will listen")] = "http://127.0.0.1:8000") -> None:
     """Seed demo users and cases at different stages; print their tokens and URLs to try."""
     from .demo import seed

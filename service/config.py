@@ -21,7 +21,7 @@ class Settings(BaseSettings):
     timer_batch: int = 50
     timer_claim_timeout: float = 60.0
     processes_dir: Path = ROOT / "processes"
-    default_rule_pack: str = "shulan-2023"
+    default_rule_pack: str = "national-2021"
     token_days: int = 365
     max_body_bytes: int = 2_500_000
     log_level: str = "info"

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from .auth.models import User
 from .auth.service import authenticate
 from .calendar.functions import FUNCTION_NAMES
+from .calendar.packfiles import load_book
 from .calendar.rules import RuleBook
 from .calendar.service import CalendarStore
 from .clock import Clock, DatabaseClock, SystemClock
@@ -42,7 +43,7 @@ class Services:
         sessions = make_session_factory(engine)
         if clock is None:
             clock = DatabaseClock(sessions) if settings.fake_clock else SystemClock()
-        rules = RuleBook.load(settings.processes_dir / "rules", settings.default_rule_pack)
+        rules = load_book(settings.processes_dir / "rules", settings.default_rule_pack)
         registry = Registry(FUNCTION_NAMES, probe=Probe(rules))
         return cls(settings=settings, engine=engine, sessions=sessions, clock=clock, rules=rules, registry=registry)
 

@@ -117,7 +117,7 @@ class Api:
         case = self.case(case_id, "admin")
         task_id = self.task_id(case_id, element_id)
         role = role or next(t["role"] for t in case["tasks"] if t["id"] == task_id)
-        region = {"township": case["region"][:9] + "000", "village": case["region"]}.get(role)
+        region = {"township": case["region"][:9] + "000", "village": case["region"], "county": case["region"][:6] + "000000"}.get(role)
         return self.client.post(f"/api/v1/tasks/{task_id}/complete", json={"data": data}, headers=self.headers(role, region))
 
     def step(self, case_id: int, element_id: str, data: dict[str, Any]) -> dict[str, Any]:

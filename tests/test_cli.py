@@ -70,3 +70,12 @@ def test_deploy_refuses_a_broken_diagram_with_the_reason(tmp_path: Path) -> None
     result = jiuzhu(tmp_path, "deploy", str(bad), check=False)
     assert result.returncode == 1 and "no executable process" in result.stderr
     assert "unchanged" in jiuzhu(tmp_path, "deploy", str(ROOT / "processes" / "dibao.bpmn")).stdout
+
+
+def test_rules_lists_which_pack_governs_which_prefix_and_from_when(tmp_path: Path) -> None:
+    out = jiuzhu(tmp_path, "rules").stdout
+    lines = {line.split("│")[1].strip(): line for line in out.splitlines() if line.count("│") > 5}
+    assert "shulan-2023@2" in lines["220283"] and "2023-07-28" in lines["220283"] and "乡镇" in lines["220283"]
+    assert "naiman-2022@1" in lines["150525"] and "县级" in lines["150525"] and "50000" in lines["150525"]
+    default = next(line for prefix, line in lines.items() if prefix.startswith("（默认）"))
+    assert "national-2021@2" in default and "县级" in default

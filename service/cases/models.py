@@ -35,6 +35,7 @@ class Case(Base):
     process_version: Mapped[int] = mapped_column(Integer)
     decisions: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     rule_pack: Mapped[str] = mapped_column(String(60))
+    rule_pack_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # the version it started with
     applicant_name: Mapped[str] = mapped_column(String(60))
     applicant_id_number: Mapped[str] = mapped_column(String(18), index=True)
     hukou: Mapped[str] = mapped_column(String(8))

@@ -31,7 +31,7 @@ def case_out(session: Session, registry: Registry, calendar: WorkingCalendar, us
     return CaseOut(
         id=case.id, number=case.number, kind=case.kind, purpose=case.purpose, subject_case_id=case.subject_case_id,
         status=case.status, region=case.region,
-        process=ProcessRef(key=case.process_key, version=case.process_version), rule_pack=case.rule_pack,
+        process=ProcessRef(key=case.process_key, version=case.process_version), rule_pack=case.rule_pack, rule_pack_version=case.rule_pack_version,
         positions=[PositionOut(**p) for p in case.positions],
         tasks=[task_out(registry, session, t, case, today) for t in tasks],
         accepted_on=case.accepted_on, due_on=case.due_on, extended=case.extended, overdue=overdue, working_days_left=left,

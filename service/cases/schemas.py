@@ -176,6 +176,7 @@ class CaseOut(BaseModel):
     region: str
     process: ProcessRef
     rule_pack: str
+    rule_pack_version: int = Field(default=1, description="the version of the rule pack the case started with, which it keeps")
     positions: list[PositionOut]
     tasks: list[TaskOut]
     accepted_on: date | None

@@ -98,7 +98,7 @@ def open_case(op: Operation, new: NewCase, data: dict[str, Any], people: Sequenc
     case = Case(
         number="pending", kind=new.kind, purpose=new.purpose, subject_case_id=new.subject_case_id, region=new.region,
         township=new.region[:9], status="active", process_key=process.key, process_version=version, decisions=decisions,
-        rule_pack=pack.id, applicant_name=new.applicant_name, applicant_id_number=new.applicant_id_number, hukou=new.hukou,
+        rule_pack=pack.id, rule_pack_version=pack.version, applicant_name=new.applicant_name, applicant_id_number=new.applicant_id_number, hukou=new.hukou,
         household=new.household, application=new.application, near_relative_of_staff=new.near_relative_of_staff,
         near_relative_detail=new.near_relative_detail, workflow="", serializer_version="",
         created_at=op.now, updated_at=op.now, positions=[], facts={},
@@ -110,7 +110,7 @@ def open_case(op: Operation, new: NewCase, data: dict[str, Any], people: Sequenc
     case.number = f"{PURPOSE_PREFIX[new.purpose]}{KIND_PREFIX[case.kind]}-{op.today.year}-{case.id:06d}"
     audit.record(op.session, case=case, at=op.now, actor=op.actor, type="case.created",
                  data={"number": case.number, "kind": case.kind, "purpose": case.purpose, "region": case.region,
-                       "rule_pack": pack.id, "process": {"key": process.key, "version": version},
+                       "rule_pack": pack.id, "rule_pack_version": pack.version, "process": {"key": process.key, "version": version},
                        "subject_case_id": case.subject_case_id})
     try:
         _, snapshot = Instance.start(process, data, workflow.host_for(op, case))

@@ -8,6 +8,7 @@ element ids have a meaning for the host:
 - the milestone ``overdue``: the statutory deadline passed, recorded as ``case.overdue``;
 - the milestone ``advance_paid`` (linshi 先行救助): the advance is recorded as ``case.advance_paid``;
 - the milestone ``paperwork_overdue``: the paperwork after an advance is late, ``case.paperwork_overdue``;
+- the milestone ``beyond_authority``: a confirmed amount above the confirmer's authority, ``case.beyond_authority``;
 - an end event whose id is ``closed_<status>`` (``closed_approved``, ``closed_rejected``,
   ``closed_completed`` for rechecks and spot checks): the case closes with that status when the
   workflow finishes, and the registers that follow a case's end are updated (an approved dibao or
@@ -51,11 +52,13 @@ CLOSED_STATUSES = ("approved", "rejected", "terminated", "completed")
 FACT_KEYS = (  # decisions worth showing on the case without reading its workflow
     "publicity_from", "publicity_until", "monthly_amount", "amount", "confirmer", "deliberation",
     "support_mode", "self_care", "advance_amount", "advance_paid_on", "proposed_amount", "reason",
-    "outcome", "recheck_class", "conclusion",
+    "outcome", "recheck_class", "conclusion", "conference", "decided_by", "referrals",
 )
 MILESTONES = {  # throw events recorded as history events with these task data
     "advance_paid": ("case.advance_paid", ("advance_amount", "advance_paid_on", "advance_method")),
     "paperwork_overdue": ("case.paperwork_overdue", ()),
+    # a confirmation above the confirmer's authority does not stand: it goes to the body that has it
+    "beyond_authority": ("case.beyond_authority", ("amount", "decided_by", "confirmer", "deliberation", "conference")),
 }
 
 
@@ -113,7 +116,7 @@ def open_task_rows(session: Session, case_id: int) -> list[CaseTask]:
 
 
 def facts_of(op: Operation, case: Case) -> CaseFacts:
-    return CaseFacts(kind=case.kind, pack=op.services.rules.get(case.rule_pack), accepted_on=case.accepted_on, extended=case.extended)
+    return CaseFacts(kind=case.kind, pack=op.services.rules.get(case.rule_pack, case.rule_pack_version), accepted_on=case.accepted_on, extended=case.extended)
 
 
 def host_for(op: Operation, case: Case, at: datetime | None = None) -> Host:
@@ -204,7 +207,7 @@ def accept(op: Operation, case: Case) -> None:
     """The statutory clock starts on the day of acceptance (受理之日)."""
     case.accepted_on = op.today
     case.due_on = statutory_due_on(op.calendar(), facts_of(op, case), case.accepted_on)
-    pack = op.services.rules.get(case.rule_pack)
+    pack = op.services.rules.get(case.rule_pack, case.rule_pack_version)
     audit.record(op.session, case=case, at=op.now, actor=op.actor, type="case.accepted", element_id="accepted",
                  data={"accepted_on": case.accepted_on, "due_on": case.due_on, "rule_pack": case.rule_pack,
                        "limit_days": pack.limit_days(case.kind, case.extended)})

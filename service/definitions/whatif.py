@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from ..auth.models import User
 from ..calendar.functions import CaseFacts, host_functions
-from ..calendar.rules import RuleBook, RulePack, RulePackError, parse_pack
+from ..calendar.packfiles import parse_pack
+from ..calendar.rules import RuleBook, RulePack, RulePackError
 from ..calendar.workdays import WorkingCalendar
 from ..cases.models import Case
 from ..cases.service import scoped
@@ -56,7 +57,7 @@ class Candidate:
         return {"type": self.type, "key": self.key, "name": name}
 
 
-def read_candidate(registry: Registry, data: bytes, filename: str) -> Candidate:
+def read_candidate(registry: Registry, data: bytes, filename: str, packs: dict[str, Any] | None = None) -> Candidate:
     """A DMN file (XML) or a rule pack (YAML); refusals are 422 with the reason."""
     if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
         try:
@@ -68,7 +69,7 @@ def read_candidate(registry: Registry, data: bytes, filename: str) -> Candidate:
     except UnicodeDecodeError:
         raise Invalid("a rule pack must be UTF-8 YAML; a decision table must be DMN XML", ("body", "file")) from None
     try:
-        return Candidate("rule_pack", pack=parse_pack(text, filename or "rule pack"))
+        return Candidate("rule_pack", pack=parse_pack(text, filename or "rule pack", packs))
     except RulePackError as exc:
         raise Invalid(str(exc), ("body", "file")) from None
 
@@ -97,7 +98,7 @@ class Context:
 
 
 def run(services: Services, session: Session, user: User, key: str, data: bytes, filename: str, today: date) -> WhatIfOut:
-    candidate = read_candidate(services.registry, data, filename)
+    candidate = read_candidate(services.registry, data, filename, services.rules.files)
     newest = Registry.newest(session, key)
     if newest is None or newest.file_type != "bpmn":
         raise NotFound(f"no process '{key}' is deployed")
@@ -150,7 +151,7 @@ def _own_decision(ctx: Context, case: Case, decision_id: str) -> CompiledDecisio
 def _routes(ctx: Context, case: Case, process: CompiledProcess, instance: Instance, data: dict[str, Any],
             pack: RulePack | None) -> list[RouteChange]:
     completed = set(instance.completed_elements())
-    own_pack = ctx.services.rules.get(case.rule_pack)
+    own_pack = ctx.services.rules.get(case.rule_pack, case.rule_pack_version)
     routes = []
     for decision_id, element_id in sorted(process.decision_tasks.items()):
         own = _own_decision(ctx, case, decision_id)
@@ -179,8 +180,10 @@ def _stages(ctx: Context, case: Case, process: CompiledProcess, data: dict[str, 
         info = process.user_tasks.get(task.element_id)
         if info is None or info.deadline is None:
             continue
-        days = evaluate(info.deadline.expression, data, ctx.functions(case, pack))
-        candidate = stage_due(ctx.calendar, local_date(task.opened_at), int(days), info.deadline.unit)
+        functions = ctx.functions(case, pack)
+        days = evaluate(info.deadline.expression, data, functions)
+        unit = evaluate(info.deadline.unit_expression, data, functions) if info.deadline.unit_expression else info.deadline.unit
+        candidate = stage_due(ctx.calendar, local_date(task.opened_at), None if days is None else int(days), str(unit))
         stages.append(StageChange(element_id=task.element_id, name=task.name, current=task.due_on, candidate=candidate,
                                   changed=candidate != task.due_on))
     return stages

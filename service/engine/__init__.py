@@ -6,6 +6,7 @@ Everything else speaks of compiled processes, instances, snapshots and plain err
 from .expressions import EvaluationFailed, ExpressionError, ForbiddenExpression
 from .loader import CompiledDecision, CompiledProcess, compile_bpmn, compile_dmn
 from .model import (
+    CheckFailed,
     DefinitionInvalid,
     FieldSpec,
     Happened,
@@ -22,6 +23,7 @@ from .runtime import SERIALIZER_VERSION, Instance
 
 __all__ = [
     "SERIALIZER_VERSION",
+    "CheckFailed",
     "CompiledDecision",
     "CompiledProcess",
     "DefinitionInvalid",

@@ -24,6 +24,7 @@ from .model import (
     Deadline,
     DefinitionInvalid,
     FieldSpec,
+    FormCheck,
     Problem,
     UserTaskInfo,
 )
@@ -80,6 +81,14 @@ def _deadline(task: etree._Element, element_id: str, known: set[str]) -> Deadlin
     node = task.find(f"{{{BPMN_NS}}}extensionElements/{{{JIUZHU_NS}}}deadline")
     if node is None:
         return None
+    days, unit_text = node.get("days"), node.get("unit")
+    if days and unit_text:
+        for text in (days, unit_text):
+            try:
+                expressions.check(text, known)
+            except expressions.ExpressionError as exc:
+                raise DefinitionInvalid([Problem(element_id, f"deadline: {exc.reason}: {text!r}")]) from None
+        return Deadline(days, "working", unit_text)
     for attr, unit in (("workingDays", "working"), ("calendarDays", "calendar")):
         text = node.get(attr)
         if text:
@@ -88,7 +97,22 @@ def _deadline(task: etree._Element, element_id: str, known: set[str]) -> Deadlin
             except expressions.ExpressionError as exc:
                 raise DefinitionInvalid([Problem(element_id, f"deadline: {exc.reason}: {text!r}")]) from None
             return Deadline(text, unit)
-    raise DefinitionInvalid([Problem(element_id, "deadline needs workingDays=\"...\" or calendarDays=\"...\"")])
+    raise DefinitionInvalid([Problem(element_id, "deadline needs workingDays=\"...\", calendarDays=\"...\" or days=\"...\" with unit=\"...\"")])
+
+
+def _checks(ext: etree._Element, element_id: str, names: list[str], known: set[str]) -> tuple[FormCheck, ...]:
+    checks = []
+    for node in ext.iter(f"{{{JIUZHU_NS}}}check"):
+        field, test, message = node.get("field") or "", node.get("test") or "", node.get("message") or ""
+        if field not in names or not test or not message:
+            raise DefinitionInvalid([Problem(element_id, "a check needs field (one of the form's), test and message")])
+        for text in filter(None, (test, node.get("limit"))):
+            try:
+                expressions.check(text, known)
+            except expressions.ExpressionError as exc:
+                raise DefinitionInvalid([Problem(element_id, f"check on '{field}': {exc.reason}")]) from None
+        checks.append(FormCheck(field, test, message, node.get("limit")))
+    return tuple(checks)
 
 
 def parse_user_tasks(root: etree._Element, known_functions: Iterable[str]) -> dict[str, UserTaskInfo]:
@@ -112,6 +136,7 @@ def parse_user_tasks(root: etree._Element, known_functions: Iterable[str]) -> di
                 role_expression=(role_node.text or "").strip() if role_node is not None else None,
                 deadline=_deadline(task, element_id, known),
                 form=tuple(fields),
+                checks=_checks(ext, element_id, names, known) if ext is not None else (),
             )
         except DefinitionInvalid as exc:
             problems += exc.problems

@@ -238,7 +238,7 @@ def _role_problems(user_tasks: Mapping[str, UserTaskInfo]) -> list[Problem]:
 def _called_decisions(root: etree._Element) -> dict[str, str]:
     called = {}
     for node in root.iter(f"{{{SPIFF_NS}}}calledDecisionId"):
-        called[_text(node)] = _owner_id(node) or ""
+        called.setdefault(_text(node), _owner_id(node) or "")  # a decision called twice: the first task decides the route
     return called
 
 
@@ -297,6 +297,15 @@ def _deadline_problems(user_tasks: Mapping[str, UserTaskInfo], probe: Callable[[
         except expressions.ExpressionError as exc:
             problems.append(Problem(info.element_id, f"deadline: {exc.reason}: {exc.source!r}"))
             continue
+        unit = info.deadline.unit_expression
+        if unit and not expressions.free_names(unit):
+            try:
+                if probe(unit) not in ("working", "calendar"):
+                    problems.append(Problem(info.element_id, f"deadline: unit {unit!r} must give 'working' or 'calendar'"))
+            except expressions.ExpressionError as exc:
+                problems.append(Problem(info.element_id, f"deadline: {exc.reason}: {exc.source!r}"))
+        if value is None:
+            continue  # no stage limit under the default pack
         if isinstance(value, bool) or not isinstance(value, (int, float)) or int(value) != value or not 0 <= value <= MAX_DAYS:
             problems.append(Problem(info.element_id, f"deadline: must give a whole number of days (0–{MAX_DAYS}), "
                                                      f"{info.deadline.expression!r} gives {value!r}"))
@@ -328,7 +337,7 @@ def _attach_lanes(user_tasks: dict[str, UserTaskInfo], spec: BpmnProcessSpec) ->
     for element_id, info in user_tasks.items():
         out[element_id] = UserTaskInfo(
             element_id=info.element_id, name=info.name, lane=lanes.get(element_id),
-            role_expression=info.role_expression, deadline=info.deadline, form=info.form,
+            role_expression=info.role_expression, deadline=info.deadline, form=info.form, checks=info.checks,
         )
     return out
 

@@ -41,11 +41,39 @@ class FieldSpec:
 
 
 @dataclass(frozen=True)
+class FormCheck:
+    """A rule the submitted values must meet with the case's data (``<jiuzhu:check>``).
+
+    ``test`` is evaluated with the case's data and the submitted fields (and ``rule(...)``); when it
+    is false the field is refused with ``message``, followed by the value of ``limit`` when given.
+    """
+
+    field: str
+    test: str
+    message: str
+    limit: str | None = None
+
+
+class CheckFailed(Exception):
+    """Submitted values that break a form check: the field and the message (with the limit)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
 class Deadline:
-    """A user task's stage limit: an expression giving a number of working or calendar days."""
+    """A user task's stage limit: an expression giving a number of working or calendar days.
+
+    With ``unit_expression`` the unit comes from the case (``rule('refusal_notice_unit')``): ``unit``
+    is then only what the element was written with. A number of days that is ``None`` means no limit.
+    """
 
     expression: str
     unit: str  # "working" or "calendar"
+    unit_expression: str | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +84,7 @@ class UserTaskInfo:
     role_expression: str | None
     deadline: Deadline | None
     form: tuple[FieldSpec, ...]
+    checks: tuple[FormCheck, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from SpiffWorkflow.util.task import TaskState
 from . import expressions
 from .loader import CompiledProcess
 from .model import (
+    CheckFailed,
     Happened,
     Host,
     Position,
@@ -181,9 +182,14 @@ class Instance:
     # -- operations ---------------------------------------------------------------------------
     def complete_task(self, task_id: str, data: Mapping[str, Any], host: Host) -> Snapshot:
         task = self._ready_user_task(task_id)
+        info = self.process.user_tasks.get(getattr(task.task_spec, "bpmn_id", "") or "")
 
         def run() -> None:
             task.set_data(**data)
+            for check in info.checks if info else ():
+                if not self._evaluate(task, check.test):
+                    limit = f" {self._evaluate(task, check.limit)}" if check.limit else ""
+                    raise CheckFailed(check.field, f"{check.message}{limit}")
             task.run()
 
         return self._operate(host, run)
@@ -332,7 +338,11 @@ class Instance:
         if info and info.role_expression:
             role = str(self._evaluate(task, info.role_expression))
         if info and info.deadline:
-            stage_days, unit = int(self._evaluate(task, info.deadline.expression)), info.deadline.unit
+            days = self._evaluate(task, info.deadline.expression)
+            if days is not None:  # None: the case's rule pack sets no limit for this stage
+                stage_days, unit = int(days), info.deadline.unit
+                if info.deadline.unit_expression:
+                    unit = str(self._evaluate(task, info.deadline.unit_expression))
         return ReadyTask(str(task.id), element_id, task.task_spec.bpmn_name or element_id, role, stage_days, unit)
 
     def _evaluate(self, task: Task, expression: str) -> Any:

@@ -28,6 +28,8 @@ def _check_list(field: FieldSpec, value: Any) -> tuple[Any, str | None]:
         if not isinstance(item, str) or not item.strip() or len(item) > MAX_STRING:
             return value, f"each item must be a non-empty text of at most {MAX_STRING} characters"
         items.append(item.strip())
+    if field.options and any(item not in field.options for item in items):
+        return items, f"each item must be one of {', '.join(field.options)}"
     if field.min_items is not None and len(items) < field.min_items:
         return items, f"at least {field.min_items} required (got {len(items)})"
     return items, None

@@ -19,7 +19,8 @@ from ..cases.service import within
 from ..cases.workflow import Operation
 from ..clock import local_date
 from ..definitions.service import Registry
-from ..errors import Conflict, Forbidden, NotFound
+from ..engine import CheckFailed
+from ..errors import Conflict, Forbidden, Invalid, NotFound, problem
 from . import forms
 from .models import CaseTask
 from .schemas import TaskOut
@@ -92,6 +93,10 @@ def complete(op: Operation, user: User, task_id: str, data: Any) -> Case:
     task.status, task.completed_at, task.completed_by, task.data = "done", op.now, user.name, cleaned
     audit.record(op.session, case=case, at=op.now, actor=user.name, type="task.completed", element_id=task.element_id,
                  data={"task_id": task.id, "data": cleaned})
-    workflow.run(op, case, lambda instance, host: instance.complete_task(task.id, cleaned, host))
+    try:
+        workflow.run(op, case, lambda instance, host: instance.complete_task(task.id, cleaned, host))
+    except CheckFailed as failed:  # a rule of the diagram (a limit from the rule pack): nothing is stored
+        label = next((f.label for f in info.form if f.name == failed.field), failed.field) if info else failed.field
+        raise Invalid([problem(("body", "data", failed.field), f"{label}: {failed.message}")]) from None
     metrics.after_commit(op.session, metrics.TASKS_COMPLETED.labels(case.kind, task.element_id).inc)
     return case

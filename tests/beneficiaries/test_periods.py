@@ -8,13 +8,16 @@ import pytest
 import yaml
 
 from service.beneficiaries.service import add_months, default_class, recheck_months
-from service.calendar.rules import RulePackError, parse_pack
+from service.calendar.packfiles import parse_pack
+from service.calendar.rules import RulePackError
 from service.cases.models import Case
 from service.config import ROOT
 
 from ..factories import resident_id
 
-SHULAN = (ROOT / "processes" / "rules" / "shulan-2023.yaml").read_text(encoding="utf-8")
+RULES = ROOT / "processes" / "rules"
+COUNTY = (RULES / "county-2020.yaml").read_text(encoding="utf-8")  # seed 002's A/B/C classes
+FILES = {"national-2021": yaml.safe_load((RULES / "national-2021.yaml").read_text(encoding="utf-8"))}
 
 
 @pytest.mark.parametrize(("day", "months", "expected"), [
@@ -44,13 +47,14 @@ def test_default_class_by_age(births: list[str], today: date, expected: str) -> 
 
 
 @pytest.mark.parametrize(("kind", "klass", "hukou", "months"), [
-    ("dibao", "A", "rural", 12), ("dibao", "B", "urban", 6), ("dibao", "C", "urban", 1), ("tekun", "C", "rural", 3)])
+    ("dibao", "A", "rural", 12), ("dibao", "B", "urban", 6), ("dibao", "C", "urban", 1), ("dibao", "C", "rural", 3),
+    ("tekun", "C", "rural", 12)])  # seed 002 is about dibao: tekun keeps the national yearly review
 def test_periods_come_from_the_pack(kind: str, klass: str, hukou: str, months: int) -> None:
-    assert recheck_months(parse_pack(SHULAN, "shulan-2023.yaml"), kind, klass, hukou) == months
+    assert recheck_months(parse_pack(COUNTY, "county-2020.yaml", FILES), kind, klass, hukou) == months
 
 
 def test_a_pack_without_a_recheck_period_is_refused() -> None:
-    raw = yaml.safe_load(SHULAN)
+    raw = yaml.safe_load((RULES / "national-2021.yaml").read_text(encoding="utf-8"))
     del raw["kinds"]["tekun"]["recheck_months_c_rural"]
     with pytest.raises(RulePackError, match="tekun.recheck_months_c_rural"):
         parse_pack(yaml.safe_dump(raw, allow_unicode=True), "broken.yaml")

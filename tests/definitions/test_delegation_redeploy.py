@@ -37,8 +37,9 @@ def test_the_next_dibao_case_follows_the_new_table_and_a_running_one_keeps_its_o
 
 
 def test_a_lower_township_limit_sends_linshi_to_deliberation(api: Api) -> None:
-    lower = TABLE.replace(b"<inputEntry id=\"r3_per_person\"><text>? &lt;= rule('linshi_emergency_township_limit_per_person')</text>",
-                          b"<inputEntry id=\"r3_per_person\"><text>? &lt;= 500</text>")
+    old = (b"<inputEntry id=\"r4_per_person\"><text>rule('linshi_emergency_township_limit_per_person') is not None and "
+           b"? &lt;= rule('linshi_emergency_township_limit_per_person')</text>")
+    lower = TABLE.replace(old, b"<inputEntry id=\"r4_per_person\"><text>? &lt;= 500</text>")
     assert lower != TABLE and deploy(api, lower) == 2
     case = api.create(case_payload("linshi", household=0, emergency=True, cause="火灾"))
     case = api.walk(case["id"], [("advance_payment", ADVANCE)] + LS_INVESTIGATED + [("review", {"eligible": True, "proposed_amount": 800})])

@@ -38,10 +38,9 @@ def test_a_rule_pack_with_longer_limits_moves_due_dates_and_stage_deadlines(api:
     case = api.create()
     accepted = api.step(case["id"], "accept", {"materials_complete": True})
     untouched = api.create()
-    candidate = (SHULAN.replace("linshi: {limit_days: 30", "linshi: {limit_days: 30")
-                 .replace("dibao:  {limit_days: 30", "dibao:  {limit_days: 40")
-                 .replace("investigation_days: 10", "investigation_days: 15")
-                 .replace("confirmation_delegated: true", "confirmation_delegated: false"))
+    candidate = (SHULAN.replace('limit_days: {value: 30, source: "seed 001 §六(六) 自受理之日起', 'limit_days: {value: 40, source: "')
+                 .replace("confirmation_delegated: {value: true", "confirmation_delegated: {value: false")
+                 + "  investigation_days: 15\n")
     body = what_if(api, candidate.encode(), "shulan-2023.yaml").json()
     assert body["candidate"]["type"] == "rule_pack" and body["candidate"]["key"] == "shulan-2023"
     item = {i["case_id"]: i for i in body["items"]}[case["id"]]

@@ -17,12 +17,14 @@ DECIDE = diagram(
     '<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="decide"/><bpmn:sequenceFlow id="f2" sourceRef="decide" targetRef="end"/>')
 
 
-def decide(xml: bytes, pack: str, kind: str, amount: float, household: int = 1, emergency: bool = False) -> tuple[str, bool]:
+def decide(xml: bytes, pack: str, kind: str, amount: float, household: int = 1, emergency: bool = False) -> tuple[str, bool] | tuple[str, bool, bool]:
     process = compile_bpmn(DECIDE, {"delegation": compile_dmn(xml, FUNCTION_NAMES)}, FUNCTION_NAMES)
     facts = CaseFacts(kind, RULES.get(pack), None, False)
     host = Host(START, host_functions(WorkingCalendar(), facts, START))
     data = {"kind": kind, "proposed_amount": amount, "household_size": household, "emergency": emergency}
     _, snapshot = Instance.start(process, data, host)
+    if snapshot.data["conference"]:
+        return snapshot.data["confirmer"], snapshot.data["deliberation"], True
     return snapshot.data["confirmer"], snapshot.data["deliberation"]
 
 
@@ -38,12 +40,14 @@ TABLE = (PROCESSES / "delegation.dmn").read_bytes()
     ("shulan-2023", "linshi", 3001, 3, True, ("county", True)),
     ("shulan-2023", "linshi", 12600, 3, False, ("township", False)),
     ("shulan-2023", "linshi", 12601, 3, False, ("county", True)),
-    ("national-2021", "linshi", 1000, 1, True, ("county", False)),
-    ("national-2021", "linshi", 1001, 1, True, ("county", True)),
-    ("national-2021", "linshi", 4200, 1, False, ("county", False)),
-    ("national-2021", "linshi", 4201, 1, False, ("county", True)),
+    ("shulan-2023", "linshi", 60000, 1, False, ("county", True)),   # seed 001 names no ceiling: 一事一议
+    ("national-2021", "linshi", 1000, 1, True, ("county", False)),   # the county confirms; no township limit
+    ("national-2021", "linshi", 60000, 1, False, ("county", False)),
+    ("naiman-2022", "linshi", 50000, 4, False, ("county", False)),   # seed 000: the ceiling is 50,000, inclusive
+    ("naiman-2022", "linshi", 50001, 4, True, ("county", False, True)),  # above it: the case conference (seed 004)
+    ("naiman-2022", "dibao", 0, 1, False, ("county", False)),
 ])
-def test_rows(pack: str, kind: str, amount: float, household: int, emergency: bool, expected: tuple[str, bool]) -> None:
+def test_rows(pack: str, kind: str, amount: float, household: int, emergency: bool, expected: tuple[object, ...]) -> None:
     assert decide(TABLE, pack, kind, amount, household, emergency) == expected
 
 

@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from service.calendar.functions import FUNCTION_NAMES, CaseFacts, host_functions
-from service.calendar.rules import RuleBook
+from service.calendar.packfiles import load_book
 from service.calendar.workdays import WorkingCalendar
 from service.clock import SHANGHAI
 from service.engine import CompiledProcess, Host, Instance, Snapshot, compile_bpmn, compile_dmn
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
-RULES = RuleBook.load(PROCESSES / "rules", "shulan-2023")
+RULES = load_book(PROCESSES / "rules", "shulan-2023")
 START = datetime(2026, 11, 2, 9, tzinfo=SHANGHAI)  # a Monday
 _COMPILED: dict[str, CompiledProcess] = {}
 
