@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 
 from .config import get_settings
+from .roles import ROLES
 
 app = typer.Typer(help="Jiuzhu 救助: BPMN-driven social-assistance approvals.", no_args_is_help=True, add_completion=False)
 user_app = typer.Typer(help="Users and API tokens.", no_args_is_help=True)
@@ -26,9 +27,9 @@ err = Console(stderr=True)
 
 
 def _services():  # type: ignore[no-untyped-def]
-    from .deps import Services
+    from .followers import build_services
 
-    return Services.build(get_settings())
+    return build_services(get_settings())
 
 
 def _logging() -> None:
@@ -122,7 +123,7 @@ def deploy(files: Annotated[list[Path], typer.Argument(exists=True, dir_okay=Fal
 @user_app.command("add")
 def user_add(
     name: str,
-    role: Annotated[str, typer.Option(help="village, township, county, designer or admin")],
+    role: Annotated[str, typer.Option(help=" or ".join(ROLES))],
     region: Annotated[str, typer.Option(help="12-digit administrative code, e.g. 220283101000")],
     days: Annotated[int, typer.Option(help="days until the token expires")] = 0,
 ) -> None:

@@ -11,9 +11,9 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import make_url, pool, select, text
 
-from .admin.models import AppState
 from .config import ROOT
 from .db import is_sqlite, make_engine, transaction
+from .state import AppState
 
 MIGRATIONS = ROOT / "migrations"
 

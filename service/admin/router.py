@@ -8,15 +8,15 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import update
 
+from ..auth.service import require_role
 from ..calendar.workdays import MAX_YEAR, MIN_YEAR
-from ..cases.service import require_role
-from ..clock import SHANGHAI
+from ..dates import SHANGHAI
 from ..db import transaction
 from ..deps import CurrentUser, ServicesDep
 from ..errors import NotFound
 from ..scheduling import run_due_schedules
+from ..state import AppState
 from ..timers.service import fire_all_due
-from .models import AppState
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
 

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..audit import service as audit
+from ..auth.service import require_role
 from ..cases.deadlines import recompute_year
-from ..cases.service import require_role
 from ..cases.workflow import Operation
 from ..deps import CurrentUser, NowDep, ServicesDep, SessionDep
 from ..errors import Invalid, problem

@@ -7,8 +7,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from ..auth.service import require_role
 from ..cases.schemas import Kind, Status
-from ..cases.service import require_role
 from ..clock import Instant
 from ..deps import CurrentUser, SessionDep
 from ..privacy import id_for

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from ..cases.service import require_role
+from ..auth.service import require_role
 from ..clock import Instant
 from ..deps import CurrentUser, SessionDep
 from . import service

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from ..cases.service import require_role
+from ..auth.service import require_role
 from ..clock import local_date
 from ..deps import CurrentUser, NowDep, ServicesDep, SessionDep
 from ..errors import Invalid, problem
