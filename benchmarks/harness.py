@@ -21,8 +21,8 @@ from service.auth import service as auth
 from service.config import Settings
 from service.db import transaction
 from service.followers import build_services
-from service.migrate import prepare
 from service.services import Services
+from service.startup import prepare
 
 ROOT = Path(__file__).resolve().parent.parent
 LOGS = Path(tempfile.gettempdir()) / "jiuzhu-bench"

@@ -24,11 +24,11 @@ from .config import Settings, get_settings
 from .definitions.router import router as definitions_router
 from .errors import ServiceError
 from .followers import build_services
-from .migrate import prepare
 from .publicity.router import router as publicity_router
 from .registers.router import router as registers_router
 from .services import Services
 from .spotchecks.router import router as spotchecks_router
+from .startup import prepare
 from .supervision.router import router as supervision_router
 from .tasks.router import router as tasks_router
 from .timers.worker import TimerLoop

@@ -42,7 +42,7 @@ def _logging() -> None:
 @app.command()
 def migrate() -> None:
     """Upgrade the database schema to the newest version (alembic upgrade head)."""
-    from .migrate import upgrade
+    from .startup import upgrade
 
     upgrade(get_settings().database_url)
     print("database schema is up to date")
@@ -60,7 +60,7 @@ def serve(
     """
     import uvicorn
 
-    from .migrate import prepare
+    from .startup import prepare
 
     _logging()
     if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
@@ -80,7 +80,7 @@ def worker(
     metrics_port: Annotated[int, typer.Option(help="serve Prometheus /metrics on this port (0: off)")] = 0,
 ) -> None:
     """Run a timer worker: fires due timers; any number may share one PostgreSQL."""
-    from .migrate import prepare
+    from .startup import prepare
     from .timers.worker import TimerLoop
 
     _logging()
@@ -102,7 +102,7 @@ def deploy(files: Annotated[list[Path], typer.Argument(exists=True, dir_okay=Fal
     """Deploy BPMN/DMN files as new versions (as POST /api/v1/processes does)."""
     from .db import transaction
     from .errors import ServiceError
-    from .migrate import prepare
+    from .startup import prepare
 
     services = _services()
     prepare(services)
@@ -131,7 +131,7 @@ def user_add(
     from .auth import service as auth
     from .db import transaction
     from .errors import ServiceError
-    from .migrate import prepare
+    from .startup import prepare
 
     services = _services()
     prepare(services, deploy=False)

@@ -17,8 +17,8 @@ from service.app import create_app
 from service.clock import SHANGHAI, FixedClock
 from service.config import Settings
 from service.followers import build_services
-from service.migrate import upgrade
 from service.services import Services
+from service.startup import upgrade
 
 from .factories import Api
 

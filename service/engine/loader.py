@@ -18,9 +18,9 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from ..roles import CASEWORKERS
 from . import expressions
-from .forms import parse_user_tasks
 from .model import DefinitionInvalid, ElementInfo, Problem, UserTaskInfo
-from .timers import check_timer_expression, check_timer_value
+from .timer_checks import check_timer_expression, check_timer_value
+from .user_tasks import parse_user_tasks
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"

@@ -21,7 +21,7 @@ from ..definitions.service import Registry
 from ..errors import Conflict, Forbidden, NotFound
 from ..overdue import is_overdue, overdue_clause
 from ..roles import ADMIN
-from . import forms
+from . import validation
 from .models import CaseTask
 from .schemas import TaskOut
 
@@ -89,7 +89,7 @@ def complete(op: Operation, user: User, task_id: str, data: Any) -> Case:
     if case.status != "active":
         raise Conflict(f"case {case.number} is {case.status}")
     info = workflow.process_of(op, case).user_tasks.get(task.element_id)
-    cleaned = forms.validate(info.form if info else (), data)
+    cleaned = validation.validate(info.form if info else (), data)
     crosscheck.at_confirmation(op.session, case, task.element_id, cleaned, local_date(case.created_at).year)
     task.status, task.completed_at, task.completed_by, task.data = "done", op.now, user.name, cleaned
     audit.record(op.session, case=case, at=op.now, actor=user.name, type="task.completed", element_id=task.element_id,

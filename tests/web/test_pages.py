@@ -24,7 +24,7 @@ from service.app import create_app
 from service.clock import FixedClock
 from service.config import Settings
 from service.followers import build_services
-from service.migrate import upgrade
+from service.startup import upgrade
 from tests.conftest import START
 from tests.factories import TO_PUBLICITY, Api
 

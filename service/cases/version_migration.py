@@ -16,7 +16,7 @@ from ..clock import local_date
 from ..definitions.schemas import ElementChange, MigrateIn, MigrationOut, TaskEffect
 from ..definitions.service import Registry
 from ..engine import Instance, ProcessError, Snapshot
-from ..engine.migration import MigrationPlan, migrate, plan
+from ..engine.version_migration import MigrationPlan, migrate, plan
 from ..errors import Conflict, Invalid, NotFound
 from ..tasks.models import CaseTask
 from . import workflow
