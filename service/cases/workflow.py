@@ -11,9 +11,9 @@ element ids have a meaning for the host:
 - the milestone ``beyond_authority``: a confirmed amount above the confirmer's authority, ``case.beyond_authority``;
 - an end event whose id is ``closed_<status>`` (``closed_approved``, ``closed_rejected``,
   ``closed_completed`` for rechecks and spot checks): the case closes with that status when the
-  workflow finishes, and the registers that follow a case's end are updated (an approved dibao or
-  tekun application becomes a beneficiary; a recheck's outcome or a spot check's conclusion is
-  applied).
+  workflow finishes, and :data:`CASE_CLOSED` is published: the registers that follow a case's end
+  (:mod:`service.followers`) are updated (an approved dibao or tekun application becomes a
+  beneficiary; a recheck's outcome or a spot check's conclusion is applied).
 
 Completing ``confirm`` or ``county_deliberation`` with ``approved`` true is cross-checked first
 (:mod:`service.cases.crosscheck`).
@@ -33,7 +33,6 @@ from ..audit import service as audit
 from ..calendar.functions import CaseFacts, host_functions, statutory_due_on
 from ..calendar.workdays import WorkingCalendar
 from ..clock import local_date
-from ..deps import Services
 from ..engine import (
     SERIALIZER_VERSION,
     CompiledProcess,
@@ -44,6 +43,8 @@ from ..engine import (
     Snapshot,
 )
 from ..errors import Incident
+from ..events import Topic
+from ..services import Services
 from ..tasks.models import CaseTask
 from ..timers.models import Timer
 from .models import Case, CasePosition
@@ -60,6 +61,18 @@ MILESTONES = {  # throw events recorded as history events with these task data
     # a confirmation above the confirmer's authority does not stand: it goes to the body that has it
     "beyond_authority": ("case.beyond_authority", ("amount", "decided_by", "confirmer", "deliberation", "conference")),
 }
+
+
+@dataclass(frozen=True)
+class CaseClosed:
+    """A case has closed with ``case.status``; ``outcome`` is its workflow's final data (empty when withdrawn)."""
+
+    op: Operation
+    case: Case
+    outcome: dict[str, Any]
+
+
+CASE_CLOSED: Topic[CaseClosed] = Topic("case.closed")
 
 
 @dataclass
@@ -214,16 +227,11 @@ def accept(op: Operation, case: Case) -> None:
 
 
 def close(op: Operation, case: Case, status: str, data: dict[str, Any], outcome: dict[str, Any] | None = None) -> None:
-    """Close the case; ``outcome`` is the workflow's final data, which the registers read."""
+    """Close the case and tell its followers; ``outcome`` is the workflow's final data, which the registers read."""
     case.status = status
     case.closed_at = op.now
     audit.record(op.session, case=case, at=op.now, actor=op.actor, type="case.closed", data={"status": status, **data})
-    # imported here: the registers open cases (rechecks, spot checks) through this module
-    from ..beneficiaries.service import follow_case_end
-    from ..spotchecks.service import follow_spot_check_end
-
-    follow_case_end(op, case, outcome or {})
-    follow_spot_check_end(op, case, outcome or {})
+    op.services.followers.publish(CASE_CLOSED, CaseClosed(op, case, outcome or {}))
 
 
 def stage_due(calendar: WorkingCalendar, opened: date, days: int | None, unit: str | None) -> date | None:

@@ -7,11 +7,12 @@ from datetime import date
 import pytest
 import yaml
 
-from service.beneficiaries.service import add_months, default_class, recheck_months
+from service.beneficiaries.service import default_class, recheck_months
 from service.calendar.packfiles import parse_pack
 from service.calendar.rules import RulePackError
 from service.cases.models import Case
 from service.config import ROOT
+from service.dates import add_months
 
 from ..factories import resident_id
 
