@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, text
 
 from service.app import create_app
 from service.clock import SHANGHAI, FixedClock
-from service.config import Settings
+from service.config import ROOT, Settings
 from service.followers import build_services
 from service.services import Services
 from service.startup import upgrade
@@ -86,8 +86,34 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template
     return url
 
 
+# Seed 001 gives Shulan no stage limits nor recheck classes; tests of stage deadlines and of monthly
+# rechecks run in a Shulan township whose city adopted seed 002's, as a local pack would.
+LOCAL_LIMITS = """
+id: shulan-local-limits
+extends: shulan-2023
+name: 舒兰市 (test) with seed 002's stage limits and recheck classes
+regions: ["220283"]
+effective_from: 2023-07-29
+kinds:
+  dibao: {recheck_months_a: 12, recheck_months_b: 6, recheck_months_c_urban: 1, recheck_months_c_rural: 3}
+  tekun: {recheck_months_a: 12, recheck_months_b: 6, recheck_months_c_urban: 1, recheck_months_c_rural: 3}
+numbers: {investigation_days: 10, appraisal_days: 5, confirm_days: 5}
+"""
+
+
+@pytest.fixture(scope="session")
+def local_limits_processes(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("processes") / "processes"
+    shutil.copytree(ROOT / "processes", target)
+    (target / "rules" / "shulan-local-limits.yaml").write_text(LOCAL_LIMITS, encoding="utf-8")
+    return target
+
+
 @pytest.fixture
-def settings(database_url: str) -> Settings:
+def settings(database_url: str, request: pytest.FixtureRequest) -> Settings:
+    if request.node.get_closest_marker("local_limits"):
+        processes = request.getfixturevalue("local_limits_processes")
+        return Settings(database_url=database_url, timers_in_server=False, fake_clock=False, processes_dir=processes)
     return Settings(database_url=database_url, timers_in_server=False, fake_clock=False)
 
 

@@ -30,7 +30,9 @@ COLUMNS = [
     ("withdrawn", "撤回 withdrawn"),
     ("overdue", "逾期 overdue"),
     ("median_working_days", "办结中位工作日 median working days to decision"),
+    ("referred", "转介其他救助 referred (个案会商)"),
 ]
+COUNTED = [k for k, _ in COLUMNS if k not in ("township", "median_working_days")]
 
 
 def _rows(session: Session, user: User, first: date, last: date, region: str | None) -> list[Case]:
@@ -50,11 +52,12 @@ def monthly(session: Session, user: User, calendar: WorkingCalendar, month: str,
     """Counts per township for the month.
 
     accepted: the statutory clock started in the month; approved / rejected / withdrawn: the case
-    closed so in the month; overdue: the case's due date fell in the month and it was still open
+    closed so in the month; referred: of the month's approvals, those the county's case conference
+    referred to other assistance (转介: medical, education, charity…); overdue: the case's due date fell in the month and it was still open
     after it; median working days: from acceptance to closing, of the month's approvals and rejections.
     """
     first, last = month_bounds(month)
-    counts: dict[str, dict[str, Any]] = defaultdict(lambda: {k: 0 for k, _ in COLUMNS[1:-1]} | {"days": []})
+    counts: dict[str, dict[str, Any]] = defaultdict(lambda: {k: 0 for k in COUNTED} | {"days": []})
     for case in _rows(session, user, first, last, region):
         row = counts[case.township]
         closed = local_date(case.closed_at) if case.closed_at else None
@@ -62,6 +65,8 @@ def monthly(session: Session, user: User, calendar: WorkingCalendar, month: str,
             row["accepted"] += 1
         if closed and first <= closed <= last and case.status in ("approved", "rejected", "withdrawn"):
             row[case.status] += 1
+            if case.status == "approved" and (case.facts or {}).get("referrals"):
+                row["referred"] += 1  # the case conference referred the household to other assistance
             if case.status != "withdrawn" and case.accepted_on:
                 row["days"].append(calendar.working_days_between(case.accepted_on, closed))
         if case.due_on and first <= case.due_on <= last and (closed is None or is_overdue(True, case.due_on, closed)):
@@ -72,7 +77,7 @@ def monthly(session: Session, user: User, calendar: WorkingCalendar, month: str,
         days = row.pop("days")
         every += days
         townships.append({"township": code, **row, "median_working_days": statistics.median(days) if days else None})
-    totals = {k: sum(t[k] for t in townships) for k, _ in COLUMNS[1:-1]}
+    totals = {k: sum(t[k] for t in townships) for k in COUNTED}
     totals["median_working_days"] = statistics.median(every) if every else None
     return {"month": month, "townships": townships, "totals": totals}
 

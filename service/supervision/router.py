@@ -37,7 +37,7 @@ def monthly(
     month: Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM", examples=["2026-11"])],
     format: Literal["json", "csv", "xlsx"] = "json", region: RegionQuery = None,
 ) -> Any:
-    """Accepted, approved, rejected, withdrawn, overdue and median working days to decision, per township."""
+    """Accepted, approved, rejected, withdrawn, referred, overdue and median working days to decision, per township."""
     require_role(user, "township", "county", "admin")
     try:
         report = reports.monthly(session, user, services.calendars.get(session), month, region)

@@ -35,6 +35,8 @@ from ..factories import (
 
 INVESTIGATED = [("info_check", INFO), ("home_visit", RC_VISIT)]
 
+pytestmark = pytest.mark.local_limits  # seed 002's stage limits and recheck classes in Shulan
+
 
 def approve_monthly(api: Api, **kwargs: Any) -> dict[str, Any]:
     """An approved case of class C in town: rechecked monthly, first on 2026-12-10."""

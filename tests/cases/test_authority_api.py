@@ -125,3 +125,48 @@ def test_the_refusal_notice_counts_the_unit_of_the_case_pack(api: Api, database_
         due[case["rule_pack"]] = next(t["due_on"] for t in case["tasks"] if t["element_id"] == "notify_rejection")
     assert due == {"county-2020": "2026-11-09",      # seed 002: 3日, calendar days
                    "national-2021": "2026-11-11"}    # [DB 21]: 3 working days
+
+
+# -- 4. above the 一事一议 ceiling the county's case conference decides (seed 004 §三(二)2) --------------
+
+CONFERENCE = {"approved": True, "attendees": ["县民政局", "县医保局", "县教育局"], "minutes": "个案会商：综合帮扶"}
+
+
+def test_above_the_ceiling_the_case_conference_decides_and_refers(api: Api, database_url: str) -> None:
+    case = create_in(api, "150525101001", case_payload("linshi", household=1, emergency=True, cause="火灾"))
+    assert case["rule_pack"] == "naiman-2022"
+    api.walk(case["id"], [("advance_payment", ADVANCE)] + LS_INVESTIGATED)
+    case = api.step(case["id"], "review", {"eligible": True, "proposed_amount": 60000})
+    assert case["status"] == "active" and elements(case) >= {"case_conference"}  # not refused outright
+    assert case["facts"]["conference"] is True
+    task = next(t for t in case["tasks"] if t["element_id"] == "case_conference")
+    assert task["role"] == "county"
+    over = api.complete(case["id"], "case_conference", {**CONFERENCE, "amount": 60000})
+    assert over.status_code == 422 and "50000" in over.json()["detail"][0]["msg"]
+    assert over.json()["detail"][0]["loc"][-1] == "amount"
+    wrong = api.complete(case["id"], "case_conference", {**CONFERENCE, "amount": 50000, "referrals": ["lottery"]})
+    assert wrong.status_code == 422 and wrong.json()["detail"][0]["loc"][-1] == "referrals"
+    case = api.step(case["id"], "case_conference", {**CONFERENCE, "amount": 50000, "referrals": ["medical", "charity"]})
+    case = api.step(case["id"], "archive", ARCHIVE)
+    assert case["status"] == "approved" and case["facts"]["amount"] == 50000
+    assert case["facts"]["referrals"] == ["medical", "charity"]
+
+
+def test_a_county_confirmation_above_the_ceiling_goes_to_the_case_conference(api: Api, database_url: str) -> None:
+    case = create_in(api, "150525101001", case_payload("linshi", household=0, emergency=True, cause="火灾"))
+    api.walk(case["id"], [("advance_payment", ADVANCE)] + LS_INVESTIGATED)
+    case = api.step(case["id"], "review", {"eligible": True, "proposed_amount": 800})
+    assert confirm_role(case) == "county"  # the national rule: the county confirms
+    case = api.step(case["id"], "confirm", {**CONFIRM, "amount": 70000})
+    assert elements(case) >= {"case_conference"} and case["facts"]["decided_by"] == "county"
+    assert [e["data"]["amount"] for e in api.history(case["id"]) if e["type"] == "case.beyond_authority"] == [70000]
+
+
+def test_a_referral_shows_in_the_monthly_report(api: Api, database_url: str) -> None:
+    case = create_in(api, "150525101001", case_payload("linshi", household=0, emergency=True, cause="火灾"))
+    api.walk(case["id"], [("advance_payment", ADVANCE)] + LS_INVESTIGATED + [("review", {"eligible": True, "proposed_amount": 90000})])
+    api.walk(case["id"], [("case_conference", {**CONFERENCE, "amount": 50000, "referrals": ["education"]}), ("archive", ARCHIVE)])
+    report = api.client.get("/api/v1/reports/monthly?month=2026-11", headers=api.headers("admin")).json()
+    assert report["totals"]["referred"] == 1 and report["totals"]["approved"] == 1
+    csv = api.client.get("/api/v1/reports/monthly?month=2026-11&format=csv", headers=api.headers("admin")).text
+    assert "转介其他救助" in csv

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from datetime import datetime
 
 from service.clock import SHANGHAI
@@ -17,6 +19,7 @@ def accepted_before_national_day(api: Api) -> dict:  # type: ignore[type-arg]
     return api.step(case["id"], "accept", ACCEPT)
 
 
+@pytest.mark.local_limits
 def test_accepted_just_before_national_day(api: Api) -> None:
     case = accepted_before_national_day(api)
     assert case["accepted_on"] == "2026-09-30" and case["due_on"] == "2026-11-17"

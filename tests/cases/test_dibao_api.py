@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from datetime import date, datetime
 
 from service.clock import SHANGHAI
@@ -69,6 +71,7 @@ def test_refused_at_confirmation(api: Api) -> None:
     assert case["status"] == "rejected"
 
 
+@pytest.mark.local_limits
 def test_disputed_case_goes_to_village_appraisal(api: Api) -> None:
     case = api.create()
     case = api.walk(case["id"], [("accept", ACCEPT), ("info_check", INFO), ("home_visit", DISPUTED_VISIT)])

@@ -130,6 +130,7 @@ def test_list_filters_and_paging(api: Api) -> None:
     assert api.client.get("/api/v1/cases?due_before=2026-12-15", headers=headers).json()["total"] == 1
 
 
+@pytest.mark.local_limits
 def test_task_queue_is_role_and_region_scoped(api: Api) -> None:
     case = api.create()
     api.walk(case["id"], [("accept", ACCEPT)])

@@ -71,13 +71,3 @@ def test_above_the_township_limit_the_county_deliberates(api: Api) -> None:
     assert api.complete(case["id"], "county_deliberation", {**CONFIRM, "amount": 3000}, role="township").status_code == 403
     case = api.walk(case["id"], [("county_deliberation", {**CONFIRM, "amount": 3000}), ("archive", ARCHIVE)])
     assert case["status"] == "approved" and case["facts"]["amount"] == 3000
-
-
-def test_above_the_cap_the_case_is_refused_with_the_reason(api: Api) -> None:
-    case = create(api, emergency=True, household=3)
-    api.walk(case["id"], [("advance_payment", ADVANCE)] + LS_INVESTIGATED)
-    case = api.step(case["id"], "review", {"eligible": True, "proposed_amount": 60000})
-    assert elements(case) >= {"notify_rejection"} and "50000" in case["facts"]["reason"]
-    case = api.walk(case["id"], [("notify_rejection", NOTIFY), ("archive", ARCHIVE)])
-    assert case["status"] == "rejected"
-

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ..factories import ACCEPT, INELIGIBLE, INFO, NOTIFY, SELF_CARE, TK_INVESTIGATED, VISIT, Api, approve, elements
 
 
+@pytest.mark.local_limits
 def test_approved_tekun_records_self_care_and_support_mode(api: Api) -> None:
     case = api.create(kind="tekun")
     case = api.walk(case["id"], [("accept", ACCEPT), ("info_check", INFO), ("home_visit", VISIT)])

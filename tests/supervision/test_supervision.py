@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import csv
 import io
 from datetime import datetime
@@ -11,6 +13,8 @@ from openpyxl import load_workbook
 from service.clock import SHANGHAI
 
 from ..factories import ACCEPT, ARCHIVE, CONFIRM, INELIGIBLE, INFO, NOTIFY, TO_PUBLICITY, VISIT, Api, case_payload
+
+pytestmark = pytest.mark.local_limits  # seed 002's stage limits and recheck classes in Shulan
 
 
 def accept_on(api: Api, day: datetime, region: str = "220283101001") -> dict:  # type: ignore[type-arg]
@@ -75,10 +79,11 @@ def test_monthly_report_contents(api: Api) -> None:
     report = api.client.get("/api/v1/reports/monthly?month=2026-11", headers=api.headers("county")).json()
     rows = {r["township"]: r for r in report["townships"]}
     assert rows["220283101"] == {"township": "220283101", "accepted": 1, "approved": 1, "rejected": 0, "withdrawn": 1,
-                                 "overdue": 1, "median_working_days": 8}
+                                 "overdue": 1, "median_working_days": 8, "referred": 0}
     assert rows["220283102"] == {"township": "220283102", "accepted": 1, "approved": 0, "rejected": 1, "withdrawn": 0,
-                                 "overdue": 0, "median_working_days": 4}
-    assert report["totals"] == {"accepted": 2, "approved": 1, "rejected": 1, "withdrawn": 1, "overdue": 1, "median_working_days": 6}
+                                 "overdue": 0, "median_working_days": 4, "referred": 0}
+    assert report["totals"] == {"accepted": 2, "approved": 1, "rejected": 1, "withdrawn": 1, "overdue": 1, "median_working_days": 6,
+                                 "referred": 0}
     september = api.client.get("/api/v1/reports/monthly?month=2026-09", headers=api.headers("county")).json()
     assert september["totals"]["accepted"] == 1
     own = api.client.get("/api/v1/reports/monthly?month=2026-11", headers=api.headers()).json()

@@ -72,12 +72,16 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def site(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Api]]:
-    """The app under uvicorn on a free local port, and an API driver sharing its services and clock."""
+def site(browser: Any, tmp_path_factory: pytest.TempPathFactory, local_limits_processes: Path) -> Iterator[tuple[str, Api]]:
+    """The app under uvicorn on a free local port, and an API driver sharing its services and clock.
+
+    Its Shulan townships follow seed 002's stage limits too (``local_limits_processes``), so stage deadlines show.
+    """
     url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'web.db'}"
     upgrade(url)
     clock = FixedClock(START)
-    services = build_services(Settings(database_url=url, timers_in_server=False, auto_migrate=False), clock)
+    settings = Settings(database_url=url, timers_in_server=False, auto_migrate=False, processes_dir=local_limits_processes)
+    services = build_services(settings, clock)
     app = create_app(services.settings, services=services)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
