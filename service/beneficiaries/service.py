@@ -53,7 +53,7 @@ def default_class(case: Case, today: date) -> str:
 
 def recheck_months(pack: RulePack, kind: str, recheck_class: str, hukou: str) -> int:
     name = {"A": "recheck_months_a", "B": "recheck_months_b"}.get(recheck_class, f"recheck_months_c_{hukou}")
-    return int(pack.value(name, kind))
+    return int(pack.number(name, kind))
 
 
 def _next_recheck(op: Operation, b: Beneficiary, after: date) -> date:
@@ -109,6 +109,8 @@ def start_recheck(op: Operation, b: Beneficiary) -> Case:
         "near_relative_of_staff": origin.near_relative_of_staff, "emergency": False, "beneficiary": b.number,
         "monthly_amount": b.amount, "proposed_amount": b.amount, "recheck_class": b.recheck_class,
         "support_mode": b.support_mode,
+        # what the recheck compares with: a change of class, support mode or self-care grade is confirmed
+        "current_recheck_class": b.recheck_class, "current_support_mode": b.support_mode, "current_self_care": b.self_care,
     }
     recheck = open_case(op, NewCase(
         kind=b.kind, purpose="recheck", process_key="recheck", region=b.region, hukou=b.hukou,
@@ -136,6 +138,7 @@ def apply_recheck(op: Operation, recheck: Case, outcome: dict[str, Any]) -> None
     b.last_recheck_on, b.rechecks = op.today, b.rechecks + 1
     b.recheck_class = outcome.get("recheck_class") or b.recheck_class
     b.support_mode = outcome.get("support_mode") or b.support_mode
+    b.self_care = outcome.get("self_care") or b.self_care
     if result == "adjust":
         b.amount = float(outcome["monthly_amount"])
     if result == "stop":

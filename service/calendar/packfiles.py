@@ -57,6 +57,9 @@ def normalise(raw: Raw, origin: str) -> Raw:
     kinds = raw.get("kinds")
     if isinstance(kinds, dict):
         out["kinds"] = {kind: _flatten(rules, f"{kind}.", sources, origin) for kind, rules in kinds.items()}
+    categories = raw.get("categories")
+    if isinstance(categories, dict):
+        out["categories"] = {name: _flatten(entries, f"categories.{name}.", sources, origin) for name, entries in categories.items()}
     out["sources"] = sources
     return out
 
@@ -64,7 +67,7 @@ def normalise(raw: Raw, origin: str) -> Raw:
 def merge(base: Raw, own: Raw) -> Raw:
     """``own`` over ``base``: numbers, kinds (per kind) and sources merged; the rest is ``own``'s."""
     out = dict(own)
-    for key in ("numbers", "sources"):
+    for key in ("numbers", "sources", "categories"):
         if isinstance(base.get(key), dict) and isinstance(own.get(key, {}), dict):
             out[key] = {**base[key], **own.get(key, {})}
     if isinstance(base.get("kinds"), dict) and isinstance(own.get("kinds", {}), dict):
@@ -77,8 +80,8 @@ def merge(base: Raw, own: Raw) -> Raw:
 
 def fill_missing(current: Raw, own: Raw) -> Raw:
     """A superseded version with the numbers it does not name at all (per kind or for all kinds) from ``current``."""
-    own_kinds = own.get("kinds") if isinstance(own.get("kinds"), dict) else {}
-    own_numbers = own.get("numbers") if isinstance(own.get("numbers"), dict) else {}
+    own_kinds: dict[str, Any] = own["kinds"] if isinstance(own.get("kinds"), dict) else {}
+    own_numbers: dict[str, Any] = own["numbers"] if isinstance(own.get("numbers"), dict) else {}
     named = set(own_numbers) | {name for rules in own_kinds.values() if isinstance(rules, dict) for name in rules}
     out = dict(own)
     out["numbers"] = {**{k: v for k, v in current.get("numbers", {}).items() if k not in named}, **own_numbers}
@@ -87,6 +90,7 @@ def fill_missing(current: Raw, own: Raw) -> Raw:
         extra = {k: v for k, v in rules.items() if k not in named}
         kinds[kind] = {**extra, **kinds.get(kind, {})}
     out["kinds"] = kinds
+    out.setdefault("categories", current.get("categories", {}))
     return out
 
 

@@ -75,6 +75,7 @@ class RulePack(BaseModel):
     kinds: dict[str, KindRules]
     numbers: dict[str, Number]
     sources: dict[str, str] = {}  # "name" or "kind.name" → the sentence it comes from
+    categories: dict[str, dict[str, str]] = {}  # e.g. linshi_cause: {code: 中文 label}; codes are what cases store
 
     @field_validator("kinds")
     @classmethod
@@ -126,6 +127,13 @@ class RulePack(BaseModel):
         if name in self.numbers:
             return self.numbers[name]
         raise KeyError(f"rule pack {self.id} has no number '{name}'")
+
+    def number(self, name: str, kind: str) -> float:
+        """A number that must be set (a ratio, a period in months): a pack without it is refused at load."""
+        value = self.value(name, kind)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise KeyError(f"rule pack {self.id}: '{name}' ({kind}) is not a number: {value!r}")
+        return value
 
     def source_of(self, name: str, kind: str | None = None) -> str:
         """Where a number comes from, as the pack (or the pack it extends) says."""

@@ -96,8 +96,12 @@ class Application(BaseModel):
     requested_amount: Annotated[float, Field(ge=0, le=1_000_000)] = 0
     emergency: bool = False
     cause: Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=200)] = Field(
-        default=None, description="linshi (required): the cause of hardship (fire, accident, illness, ...); the same "
-        "person is helped once a year per cause, compared without case or spaces"
+        default=None, description="linshi (required): the cause of hardship, a category of the rule pack (`fire`, "
+        "`traffic_accident`, `serious_illness`, `natural_disaster`, …, or its Chinese label 火灾、交通事故、…); the same "
+        "person is helped once a year per category"
+    )
+    cause_detail: Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=200)] = Field(
+        default=None, description="linshi: the cause in the applicant's words, beside the category (e.g. 房屋火灾)"
     )
 
 

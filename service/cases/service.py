@@ -118,6 +118,16 @@ def open_case(op: Operation, new: NewCase, data: dict[str, Any], people: Sequenc
     return case
 
 
+def cause_code(categories: dict[str, str], cause: str | None) -> str | None:
+    """The category a linshi cause names, by its code or its label (spaces and case aside); None when none does.
+
+    A pack without categories takes any cause as given."""
+    if not categories:
+        return cause
+    key = "".join((cause or "").split()).casefold()
+    return next((code for code, label in categories.items() if key in (code.casefold(), "".join(label.split()))), None)
+
+
 def _check_payload(op: Operation, payload: CaseCreate) -> None:
     """What the schema alone cannot say: births not in the future, and fields one kind or flag needs."""
     problems = []
@@ -127,6 +137,15 @@ def _check_payload(op: Operation, payload: CaseCreate) -> None:
             problems.append(problem(("body", *loc, "id_number"), "居民身份证号码无效 invalid resident ID: birth date is in the future"))
     if payload.kind == "linshi" and not payload.application.cause:
         problems.append(problem(("body", "application", "cause"), "临时救助事由 required for linshi: the cause of hardship", "missing"))
+    elif payload.kind == "linshi":
+        categories = op.services.rules.choose(payload.region, op.today).categories.get("linshi_cause", {})
+        code = cause_code(categories, payload.application.cause)
+        if code is None:
+            allowed = "、".join(f"{c}（{label}）" for c, label in categories.items())
+            problems.append(problem(("body", "application", "cause"), f"临时救助事由须为规则包的类别之一 one of: {allowed}；"
+                                    "具体情况写在 cause_detail"))
+        else:
+            payload.application.cause = code
     if payload.near_relative_detail is not None and not payload.near_relative_of_staff:
         problems.append(problem(("body", "near_relative_detail"), "given only with near_relative_of_staff: true"))
     if problems:
@@ -147,6 +166,7 @@ def start_data(payload: CaseCreate) -> dict[str, Any]:
         "proposed_amount": application.requested_amount,
         "emergency": application.emergency,
         "cause": application.cause or "",
+        "notified_missing": [],  # the items of the one-time notice (一次性告知) so far
     }
 
 

@@ -236,7 +236,7 @@ def _role_problems(user_tasks: Mapping[str, UserTaskInfo]) -> list[Problem]:
 
 
 def _called_decisions(root: etree._Element) -> dict[str, str]:
-    called = {}
+    called: dict[str, str] = {}
     for node in root.iter(f"{{{SPIFF_NS}}}calledDecisionId"):
         called.setdefault(_text(node), _owner_id(node) or "")  # a decision called twice: the first task decides the route
     return called

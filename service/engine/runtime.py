@@ -42,6 +42,7 @@ from .model import (
     ProcessError,
     ReadyTask,
     Snapshot,
+    UserTaskInfo,
     WaitingTimer,
 )
 from .scripting import SafeScriptEngine
@@ -186,10 +187,8 @@ class Instance:
 
         def run() -> None:
             task.set_data(**data)
-            for check in info.checks if info else ():
-                if not self._evaluate(task, check.test):
-                    limit = f" {self._evaluate(task, check.limit)}" if check.limit else ""
-                    raise CheckFailed(check.field, f"{check.message}{limit}")
+            if info and info.checks:
+                self._check_form(task, info)
             task.run()
 
         return self._operate(host, run)
@@ -344,6 +343,19 @@ class Instance:
                 if info.deadline.unit_expression:
                     unit = str(self._evaluate(task, info.deadline.unit_expression))
         return ReadyTask(str(task.id), element_id, task.task_spec.bpmn_name or element_id, role, stage_days, unit)
+
+    def _check_form(self, task: Task, info: UserTaskInfo) -> None:
+        """The diagram's checks on the submitted fields (an optional field left out reads as None)."""
+        names = {**{f.name: None for f in info.form}, **task.data}
+        environment = self.workflow.script_engine.environment
+        for check in info.checks:
+            try:
+                passed = environment.evaluate(check.test, names)
+                limit = f" {environment.evaluate(check.limit, names)}" if check.limit and not passed else ""
+            except Exception as exc:  # noqa: BLE001 - reported with the element it belongs to
+                raise _error(exc) from None
+            if not passed:
+                raise CheckFailed(check.field, f"{check.message}{limit}")
 
     def _evaluate(self, task: Task, expression: str) -> Any:
         try:

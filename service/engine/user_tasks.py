@@ -63,8 +63,8 @@ def _field(node: etree._Element, element_id: str, known: set[str]) -> FieldSpec:
     except ValueError:
         raise refuse("min, max, exclusiveMin and minItems must be numbers") from None
     options = tuple(o.strip() for o in (node.get("options") or "").split(",") if o.strip())
-    if kind == "enum" and not options:
-        raise refuse("an enum needs options=\"a,b\"")
+    if kind in ("enum", "attendees") and not options:
+        raise refuse(f"{'an enum' if kind == 'enum' else 'attendees'} needs options=\"a,b\"")
     return FieldSpec(
         name=name,
         type=kind,

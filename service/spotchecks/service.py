@@ -103,7 +103,7 @@ def draw_month(op: Operation, month: str) -> int:
 
 def _draw(op: Operation, month: str, county: str, kind: str, cases: dict[str, int], last_day: date) -> int:
     pack = op.services.rules.choose(county, last_day)
-    ratio = float(pack.value("county_sampling_ratio", kind))
+    ratio = pack.number("county_sampling_ratio", kind)
     population = sorted(cases)
     drawn = sample(month, county, kind, population, ratio)
     op.session.add(SpotCheckDraw(month=month, county=county, kind=kind, rule_pack=pack.id, ratio=ratio,

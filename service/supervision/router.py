@@ -26,7 +26,7 @@ def overdue(
 ) -> dict[str, Any]:
     """Per township (9-digit code): overdue cases, cases due within the at-risk window, tasks past their stage deadline."""
     require_role(user, "county", "admin")
-    days = at_risk_days if at_risk_days is not None else int(services.rules.get(services.rules.default_id).value("at_risk_days", "dibao"))
+    days = at_risk_days if at_risk_days is not None else int(services.rules.get(services.rules.default_id).number("at_risk_days", "dibao"))
     return overdue_report(session, user, local_date(now), services.calendars.get(session), days, region)
 
 

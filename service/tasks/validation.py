@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -18,20 +19,58 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, list) and not value)
 
 
+def name_key(name: str) -> str:
+    """Names compare after normalising width (ＡＢ → AB) and dropping spaces: "王 五" and "王五" are one person."""
+    return "".join(unicodedata.normalize("NFKC", name).split()).casefold()
+
+
+def _repeated(names: list[str]) -> int | None:
+    """The position (1-based) of the first name that repeats an earlier one, or None."""
+    seen: set[str] = set()
+    for position, name in enumerate(names, 1):
+        key = name_key(name)
+        if key in seen:
+            return position
+        seen.add(key)
+    return None
+
+
+def _text_item(item: Any) -> bool:
+    return isinstance(item, str) and bool(item.strip()) and len(item) <= MAX_STRING
+
+
 def _check_list(field: FieldSpec, value: Any) -> tuple[Any, str | None]:
     if not isinstance(value, list):
         return value, "must be a list of names or texts"
     if len(value) > MAX_ITEMS:
         return value, f"at most {MAX_ITEMS} items"
-    items = []
-    for item in value:
-        if not isinstance(item, str) or not item.strip() or len(item) > MAX_STRING:
-            return value, f"each item must be a non-empty text of at most {MAX_STRING} characters"
-        items.append(item.strip())
+    if not all(_text_item(item) for item in value):
+        return value, f"each item must be a non-empty text of at most {MAX_STRING} characters"
+    items = [item.strip() for item in value]
     if field.options and any(item not in field.options for item in items):
         return items, f"each item must be one of {', '.join(field.options)}"
+    repeated = _repeated(items)
+    if repeated is not None:
+        return items, f"item {repeated} repeats an earlier one (names are compared without spaces and width): each must be distinct"
     if field.min_items is not None and len(items) < field.min_items:
         return items, f"at least {field.min_items} required (got {len(items)})"
+    return items, None
+
+
+def _check_attendees(field: FieldSpec, value: Any) -> tuple[Any, str | None]:
+    """A meeting's attendees, each ``{"name": ..., "role": one of the options}``: distinct people, enough of them."""
+    shape = f"each attendee is {{\"name\": text, \"role\": one of {', '.join(field.options)}}}"
+    if not isinstance(value, list) or len(value) > MAX_ITEMS:
+        return value, f"must be a list of at most {MAX_ITEMS} attendees: {shape}"
+    if not all(isinstance(a, dict) and set(a) == {"name", "role"} and _text_item(a["name"]) and a["role"] in field.options
+               for a in value):
+        return value, shape
+    items = [{"name": a["name"].strip(), "role": a["role"]} for a in value]
+    repeated = _repeated([a["name"] for a in items])
+    if repeated is not None:
+        return items, f"attendee {repeated} repeats an earlier one (names are compared without spaces and width): each must be distinct"
+    if field.min_items is not None and len(items) < field.min_items:
+        return items, f"at least {field.min_items} different people required (got {len(items)})"
     return items, None
 
 
@@ -73,6 +112,8 @@ def _check_value(field: FieldSpec, value: Any) -> tuple[Any, str | None]:  # noq
         return value, "must be a date YYYY-MM-DD"
     if kind == "list":
         return _check_list(field, value)
+    if kind == "attendees":
+        return _check_attendees(field, value)
     return value, f"unsupported field type {kind}"
 
 
@@ -105,7 +146,7 @@ def validate(form: tuple[FieldSpec, ...], data: Any) -> dict[str, Any]:
             message = f"at least {field.min_items} required" if field.min_items and isinstance(data.get(field.name), list) else "field required"
             problems.append(problem(("body", "data", field.name), f"{field.label}: {message}", "missing"))
         elif not present and field.name in data:
-            cleaned[field.name] = [] if field.type == "list" else None
+            cleaned[field.name] = [] if field.type in ("list", "attendees") else None
     if problems:
         raise Invalid(problems)
     return cleaned

@@ -14,7 +14,6 @@ from ..factories import (
     LS_CONFIRM,
     LS_ELIGIBLE,
     LS_INVESTIGATED,
-    NOTIFY,
     Api,
     case_payload,
     elements,

@@ -9,7 +9,7 @@ import pytest
 from service.calendar.functions import CaseFacts
 from service.clock import SHANGHAI
 
-from ..factories import ADVANCE, ARCHIVE, CONFIRM, LS_CONFIRM, LS_ELIGIBLE, LS_INVESTIGATED, NOTIFY
+from ..factories import ADVANCE, ARCHIVE, CONFIRM, LS_CONFIRM, LS_ELIGIBLE, LS_INVESTIGATED
 from .walker import RULES, Walker
 
 PUBLICITY_OVER = datetime(2026, 11, 10, 0, 1, tzinfo=SHANGHAI)

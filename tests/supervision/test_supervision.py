@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
 import csv
 import io
 from datetime import datetime
 
+import pytest
 from openpyxl import load_workbook
 
 from service.clock import SHANGHAI
