@@ -9,10 +9,10 @@ from fastapi import APIRouter, Path, Query
 from sqlalchemy.orm import Session
 
 from ..auth.models import User
+from ..auth.service import require_role
 from ..cases.models import Case
 from ..cases.present import case_out
 from ..cases.schemas import CaseOut, HistoryEvent, Kind
-from ..cases.service import require_role
 from ..cases.workflow import Operation
 from ..clock import local_date
 from ..deps import CurrentUser, NowDep, ServicesDep, SessionDep
