@@ -38,7 +38,9 @@ STEPS: list[tuple[str, dict[str, Any]]] = [
     ("home_visit", VISIT),
     ("review", {"eligible": True, "monthly_amount": 520}),
 ]
-CONFIRM = {"approved": True, "attendees": ["赵书记", "钱主任", "孙干事", "李经办", "周代表"], "minutes": "评审合议一致同意", "amount": 520}
+CONFIRM = {"approved": True, "attendees": [
+    {"name": "赵书记", "role": "coordination_group"}, {"name": "钱主任", "role": "coordination_group"},
+    {"name": "孙干事", "role": "discipline"}, {"name": "李经办", "role": "caseworker"}, {"name": "周代表", "role": "resident_rep"}], "minutes": "评审合议一致同意", "amount": 520}
 
 
 ADVANCE = {"advance_amount": 800, "advance_paid_on": None, "advance_method": "现金"}

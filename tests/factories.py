@@ -54,8 +54,11 @@ COUNTY_VISIT = {"visitors": ["县民政甲", "县民政乙"], "findings": "情�
 APPRAISAL = {"attendees": 7, "result": "support", "minutes": "评议通过"}
 ELIGIBLE = {"eligible": True, "monthly_amount": 500}
 INELIGIBLE = {"eligible": False, "reason": "家庭人均收入高于低保标准"}
-CONFIRM = {"approved": True, "attendees": ["甲", "乙", "丙", "丁", "戊"], "minutes": "合议通过", "amount": 500}
-REFUSE = {"approved": False, "attendees": ["甲", "乙", "丙", "丁", "戊"], "minutes": "合议不通过", "reason": "收入超标"}
+# the township's review meeting (评审合议会, seed 001 §六(三)): at least 5, with the coordination group and a caseworker
+MEETING = [{"name": "甲", "role": "coordination_group"}, {"name": "乙", "role": "caseworker"},
+           {"name": "丙", "role": "coordination_group"}, {"name": "丁", "role": "discipline"}, {"name": "戊", "role": "resident_rep"}]
+CONFIRM = {"approved": True, "attendees": MEETING, "minutes": "合议通过", "amount": 500}
+REFUSE = {"approved": False, "attendees": MEETING, "minutes": "合议不通过", "reason": "收入超标"}
 NOTIFY = {"notified_on": "2026-11-20", "method": "书面送达"}
 ARCHIVE = {"archive_no": "2026-0001"}
 TO_PUBLICITY = [("accept", ACCEPT), ("info_check", INFO), ("home_visit", VISIT), ("review", ELIGIBLE)]
@@ -74,7 +77,7 @@ RC_VISIT = {"visitors": ["王五", "赵六"], "findings": "家庭情况无变化
 CONTINUE = {"outcome": "continue"}
 ADJUST = {"outcome": "adjust", "monthly_amount": 420}
 STOP = {"outcome": "stop", "reason": "家庭人均收入已超过低保标准"}
-AGREE = {"approved": True, "attendees": ["甲", "乙", "丙", "丁", "戊"], "minutes": "合议同意"}
+AGREE = {"approved": True, "attendees": MEETING, "minutes": "合议同意"}
 SPOT_CHECK = {"visitors": ["县民政甲", "县民政乙"], "findings": "与档案一致", "conclusion": "consistent"}
 
 

@@ -166,7 +166,6 @@ def start_data(payload: CaseCreate) -> dict[str, Any]:
         "proposed_amount": application.requested_amount,
         "emergency": application.emergency,
         "cause": application.cause or "",
-        "notified_missing": [],  # the items of the one-time notice (一次性告知) so far
     }
 
 

@@ -126,6 +126,12 @@ class RouteChange(BaseModel):
     already_decided: bool = Field(description="the case has passed this decision; the candidate no longer affects it")
 
 
+class ConfirmerChange(BaseModel):
+    current: str | None = Field(description="who confirms the case now: township or county")
+    candidate: str | None = Field(description="who would confirm it under the candidate")
+    changed: bool
+
+
 class WhatIfCase(BaseModel):
     case_id: int
     number: str
@@ -137,6 +143,8 @@ class WhatIfCase(BaseModel):
     changed: bool
     summary: list[str] = Field(description="readable lines, e.g. '确认机关 township → county'")
     routes: list[RouteChange] = Field(default_factory=list)
+    confirmer: ConfirmerChange | None = Field(default=None, description="who confirms, now and under the candidate, "
+                                              "for a case that has not reached its confirmation yet")
     due_on: DateChange | None = None
     stages: list[StageChange] = Field(default_factory=list)
     error: str | None = Field(default=None, description="why this case could not be evaluated against the candidate")
@@ -148,4 +156,5 @@ class WhatIfOut(BaseModel):
     note: str
     cases: int
     changed: int
+    confirmer_changes: int = Field(default=0, description="open cases whose confirmer would change")
     items: list[WhatIfCase]

@@ -33,13 +33,15 @@ from ..engine.loader import compile_dmn
 from ..errors import Invalid, NotFound
 from ..services import Services
 from ..tasks.models import CaseTask
-from .schemas import DateChange, RouteChange, StageChange, WhatIfCase, WhatIfOut
+from .schemas import ConfirmerChange, DateChange, RouteChange, StageChange, WhatIfCase, WhatIfOut
 from .service import Registry, invalid
 
 MAX_CASES = 5000
-NOTE = ("Nothing was deployed. Running cases keep the versions they started with; once deployed, the candidate "
-        "applies to new cases, and to a running case only if it is migrated (rule packs apply to every case naming them).")
+NOTE = ("Nothing was deployed. Running cases keep the decision versions and the rule-pack version they started with; "
+        "once deployed, the candidate applies to new cases, and to a running case only if it is migrated. This shows what "
+        "would change for the open cases if the candidate applied to them.")
 LABELS = {"township": "乡镇", "county": "县级", "village": "村（居）", True: "是", False: "否"}
+OUTPUTS = {"confirmer": "确认机关 confirmer", "deliberation": "一事一议 deliberation", "conference": "个案会商 conference"}
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,8 @@ def run(services: Services, session: Session, user: User, key: str, data: bytes,
     cases = session.scalars(query.order_by(Case.id).limit(MAX_CASES)).all()
     items = [evaluate_case(ctx, case) for case in cases]
     return WhatIfOut(process=key, candidate=candidate.describe(), note=NOTE, cases=len(items),
-                     changed=sum(1 for i in items if i.changed), items=items)
+                     changed=sum(1 for i in items if i.changed),
+                     confirmer_changes=sum(1 for i in items if i.confirmer and i.confirmer.changed), items=items)
 
 
 def evaluate_case(ctx: Context, case: Case) -> WhatIfCase:
@@ -128,6 +131,7 @@ def evaluate_case(ctx: Context, case: Case) -> WhatIfCase:
         instance = Instance.restore(process, case.workflow)
         data = instance.current_data()
         out.routes = _routes(ctx, case, process, instance, data, pack)
+        out.confirmer = _confirmer(out.routes)
         if pack is not None:
             out.due_on = _due_on(ctx, case, pack)
             out.stages = _stages(ctx, case, process, data, pack)
@@ -166,6 +170,15 @@ def _routes(ctx: Context, case: Case, process: CompiledProcess, instance: Instan
     return routes
 
 
+def _confirmer(routes: list[RouteChange]) -> ConfirmerChange | None:
+    """Who confirms, from the delegation decision, for a case that has not passed it."""
+    route = next((r for r in routes if not r.already_decided and r.current and "confirmer" in r.current), None)
+    if route is None or route.candidate is None:
+        return None
+    current, candidate = route.current.get("confirmer") if route.current else None, route.candidate.get("confirmer")
+    return ConfirmerChange(current=current, candidate=candidate, changed=current != candidate)
+
+
 def _due_on(ctx: Context, case: Case, pack: RulePack) -> DateChange | None:
     if case.accepted_on is None:
         return None
@@ -200,7 +213,7 @@ def _summary(item: WhatIfCase) -> list[str]:
             for name in sorted(set(route.current) | set(route.candidate)):
                 before, after = route.current.get(name), route.candidate.get(name)
                 if before != after:
-                    lines.append(f"{route.decision}.{name}: {_label(before)} → {_label(after)}")
+                    lines.append(f"{OUTPUTS.get(name, f'{route.decision}.{name}')}: {_label(before)} → {_label(after)}")
     if item.due_on and item.due_on.changed:
         lines.append(f"办理期限 due_on: {item.due_on.current} → {item.due_on.candidate}")
     lines += [f"{s.name} 阶段期限: {s.current} → {s.candidate}" for s in item.stages if s.changed]

@@ -25,6 +25,7 @@ from ..factories import (
     NOTIFY,
     OTHER_TOWNSHIP,
     RC_VISIT,
+    SELF_CARE,
     STOP,
     Api,
     approve,
@@ -139,7 +140,7 @@ def test_stopping_needs_written_reasons_and_frees_the_person(api: Api) -> None:
 def test_stopping_tekun_is_publicised_first(api: Api) -> None:
     case = approve_monthly(api, kind="tekun")
     recheck = open_recheck(api, case["number"])
-    recheck = api.walk(recheck["id"], INVESTIGATED + [("decide", STOP)])
+    recheck = api.walk(recheck["id"], INVESTIGATED + [("self_care_assessment", SELF_CARE), ("decide", STOP)])
     assert elements(recheck) == {"publicity"}
     until = date.fromisoformat(recheck["facts"]["publicity_until"])
     api.at(start_of(until + timedelta(days=1)) + timedelta(seconds=1))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.definitions.test_deploy_api import county_delegation
-from tests.factories import TO_PUBLICITY, Api
+from tests.factories import ACCEPT, ELIGIBLE, INFO, TO_PUBLICITY, VISIT, Api
 
 RULES = Path(__file__).resolve().parents[2] / "processes" / "rules"
 SHULAN = (RULES / "shulan-2023.yaml").read_text(encoding="utf-8")
@@ -28,7 +28,7 @@ def test_a_county_delegation_table_shows_which_cases_would_route_differently(api
     items = {i["case_id"]: i for i in body["items"]}
     route = items[waiting["id"]]["routes"][0]
     assert route["current"]["confirmer"] == "township" and route["candidate"]["confirmer"] == "county" and route["changed"]
-    assert items[waiting["id"]]["summary"] == ["delegation.confirmer: 乡镇 → 县级"]
+    assert items[waiting["id"]]["summary"] == ["确认机关 confirmer: 乡镇 → 县级"]
     assert items[decided["id"]]["routes"][0]["already_decided"] is True and not items[decided["id"]]["changed"]
     listing = api.client.get("/api/v1/processes", headers=api.headers("designer")).json()["items"]
     assert {d["key"]: d["newest"] for d in listing}["delegation"] == 1  # nothing deployed
@@ -66,3 +66,17 @@ def test_bad_candidates_are_422_and_roles_are_checked(api: Api, database_url: st
     assert what_if(api, county_delegation(), "d.dmn", key="nothing").status_code == 404
     assert what_if(api, county_delegation(), "d.dmn", role="township").status_code == 403
     assert what_if(api, b"\xff\xfe", "p.yaml").status_code == 422
+
+
+def test_a_changed_pack_lists_the_open_cases_whose_confirmer_would_change(api: Api, database_url: str) -> None:
+    before = api.create()                                   # not yet at its confirmation
+    waiting = api.create()
+    api.walk(waiting["id"], [("accept", ACCEPT), ("info_check", INFO), ("home_visit", VISIT), ("review", ELIGIBLE)])
+    undelegated = SHULAN.replace("confirmation_delegated: {value: true", "confirmation_delegated: {value: false")
+    body = what_if(api, undelegated.encode(), "shulan-2023.yaml").json()
+    items = {i["case_id"]: i for i in body["items"]}
+    assert items[before["id"]]["confirmer"] == {"current": "township", "candidate": "county", "changed": True}
+    assert "确认机关 confirmer: 乡镇 → 县级" in items[before["id"]]["summary"]
+    assert body["confirmer_changes"] >= 1 and "rule-pack version" in body["note"]
+    same = what_if(api, SHULAN.encode(), "shulan-2023.yaml").json()
+    assert same["confirmer_changes"] == 0

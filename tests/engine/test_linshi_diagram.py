@@ -9,7 +9,7 @@ import pytest
 from service.calendar.functions import CaseFacts
 from service.clock import SHANGHAI
 
-from ..factories import ADVANCE, ARCHIVE, CONFIRM, LS_CONFIRM, LS_ELIGIBLE, LS_INVESTIGATED
+from ..factories import ADVANCE, ARCHIVE, CONFIRM, LS_CONFIRM, LS_ELIGIBLE, LS_INVESTIGATED, MEETING
 from .walker import RULES, Walker
 
 PUBLICITY_OVER = datetime(2026, 11, 10, 0, 1, tzinfo=SHANGHAI)
@@ -97,5 +97,5 @@ def test_a_proposal_above_the_township_limit_goes_to_the_county_without_refusal(
 def test_deliberation_refused_goes_to_the_written_notice() -> None:
     w = emergency(household_size=1)
     w.walk([("advance_payment", ADVANCE)] + LS_INVESTIGATED + [("review", {"eligible": True, "proposed_amount": 5000})])
-    w.do("county_deliberation", {"approved": False, "attendees": list("甲乙丙丁戊"), "minutes": "不予支持", "reason": "已获其他救助"})
+    w.do("county_deliberation", {"approved": False, "attendees": MEETING, "minutes": "不予支持", "reason": "已获其他救助"})
     assert w.roles() == {"notify_rejection": "township"}

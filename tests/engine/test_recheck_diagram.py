@@ -8,14 +8,15 @@ import pytest
 
 from service.clock import SHANGHAI
 
-from ..factories import ADJUST, AGREE, ARCHIVE, CONTINUE, INFO, NOTIFY, RC_VISIT, SPOT_CHECK, STOP
+from ..factories import ADJUST, AGREE, ARCHIVE, CONTINUE, INFO, NOTIFY, RC_VISIT, SELF_CARE, SPOT_CHECK, STOP
 from .walker import Walker
 
 INVESTIGATED = [("info_check", INFO), ("home_visit", RC_VISIT)]
 
 
 def recheck(kind: str = "dibao", pack: str = "shulan-2023") -> Walker:
-    w = Walker("recheck", kind, pack=pack, monthly_amount=500, recheck_class="B")
+    w = Walker("recheck", kind, pack=pack, monthly_amount=500, recheck_class="B", support_mode=None,
+               current_recheck_class="B", current_support_mode=None, current_self_care="full")
     assert w.roles() == {"info_check": "township", "home_visit": "township"}
     return w
 
@@ -51,7 +52,7 @@ def test_stopping_dibao_is_confirmed_then_notified_in_writing() -> None:
 
 def test_stopping_tekun_is_publicised_for_seven_days_first() -> None:
     w = recheck("tekun")
-    w.walk(INVESTIGATED + [("decide", STOP)])
+    w.walk(INVESTIGATED + [("self_care_assessment", SELF_CARE), ("decide", STOP)])
     assert w.at == {"publicity"}
     assert w.due("publicity") == datetime(2026, 11, 10, tzinfo=SHANGHAI)
     w.wait_until(datetime(2026, 11, 10, 0, 1, tzinfo=SHANGHAI))
@@ -61,7 +62,7 @@ def test_stopping_tekun_is_publicised_for_seven_days_first() -> None:
 
 def test_an_upheld_objection_to_a_tekun_stop_sends_it_back_to_the_visit() -> None:
     w = recheck("tekun")
-    w.walk(INVESTIGATED + [("decide", STOP)])
+    w.walk(INVESTIGATED + [("self_care_assessment", SELF_CARE), ("decide", STOP)])
     w.now = datetime(2026, 11, 5, 10, tzinfo=SHANGHAI)
     w.object()
     w.do("handle_objection", {"upheld": True, "note": "仍无劳动能力"})
@@ -72,7 +73,7 @@ def test_an_upheld_objection_to_a_tekun_stop_sends_it_back_to_the_visit() -> Non
 
 def test_a_not_upheld_objection_keeps_the_publicity_end() -> None:
     w = recheck("tekun")
-    w.walk(INVESTIGATED + [("decide", STOP)])
+    w.walk(INVESTIGATED + [("self_care_assessment", SELF_CARE), ("decide", STOP)])
     w.now = datetime(2026, 11, 5, 10, tzinfo=SHANGHAI)
     w.object()
     w.do("handle_objection", {"upheld": False, "note": "不成立"})

@@ -25,8 +25,8 @@ from service.clock import FixedClock
 from service.config import Settings
 from service.followers import build_services
 from service.startup import upgrade
-from tests.conftest import START
-from tests.factories import TO_PUBLICITY, Api
+from tests.conftest import LOCAL_LIMITS, START
+from tests.factories import TO_PUBLICITY, Api, case_payload
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -245,3 +245,20 @@ def test_a_new_delegation_table_from_the_browser_routes_the_next_case(page: Any,
     assert "县级民政部门" in page.inner_text("#positions")
     shot(page, "case-viewer-confirm")
     api.clock.set(datetime(2026, 11, 2, 9, tzinfo=START.tzinfo))
+
+
+def test_a_changed_rule_pack_shows_which_open_cases_would_change_confirmer(page: Any, site: tuple[str, Api],
+                                                                           tmp_path: Path) -> None:
+    base, api = site
+    waiting = api.create(case_payload("linshi", cause="火灾"))  # linshi: the table's dibao rows may have been redeployed above
+    candidate = tmp_path / "shulan-local-limits.yaml"  # the site's Shulan pack, confirmation no longer delegated
+    candidate.write_text(LOCAL_LIMITS.replace("confirm_days: 5}", "confirm_days: 5, confirmation_delegated: false}"),
+                         encoding="utf-8")
+    login(page, base, api, "designer", "/designer")
+    page.wait_for_selector("li[data-key=dibao]")
+    page.set_input_files("#pack-file", str(candidate))
+    page.wait_for_selector("#what-if-table")
+    row = page.inner_text(f"#what-if-table tr[data-case='{waiting['id']}']")
+    assert "乡镇（街道） → 县级民政部门" in row
+    assert "确认机关将改变" in page.inner_text("#results")
+    shot(page, "designer-pack-what-if")

@@ -82,6 +82,12 @@
     return (await state.modeler.saveXML({ format: true })).xml;
   }
 
+  function uploadFile(path, file) {
+    const form = new FormData();
+    form.append("file", file, file.name);
+    return api(path, { method: "POST", body: form });
+  }
+
   async function upload(path, filename) {
     const form = new FormData();
     form.append("file", new Blob([await currentXml()], { type: "application/xml" }), filename || state.doc.filename);
@@ -145,22 +151,26 @@
     const items = all.flatMap((r) => r.items.map((i) => Object.assign({ process: r.process }, i)));
     if (!items.length) return el("p", { class: "muted", text: "辖区内没有办理中的案件。" });
     return el("table", { class: "grid whatif-table", id: "what-if-table" },
-      el("thead", {}, el("tr", {}, ["案件", "类别", "区划", "当前环节", "试算结果"].map((h) => el("th", { text: h })))),
+      el("thead", {}, el("tr", {}, ["案件", "类别", "区划", "当前环节", "确认机关", "试算结果"].map((h) => el("th", { text: h })))),
       el("tbody", {}, items.map((i) => el("tr", { "data-case": i.case_id },
         el("td", {}, el("a", { href: `/cases/${i.case_id}/view`, target: "_blank" }, i.number)),
         el("td", { text: label("kind", i.kind) }), el("td", { text: i.region }), el("td", { text: i.position_names.join("、") }),
+        el("td", { class: "confirmer" }, !i.confirmer ? el("span", { class: "muted", text: "—" })
+          : i.confirmer.changed ? el("span", { class: "badge amber", text: `${label("role", i.confirmer.current)} → ${label("role", i.confirmer.candidate)}` })
+            : el("span", { text: label("role", i.confirmer.current) })),
         el("td", {}, i.error ? el("span", { class: "badge red", text: "无法试算：" + i.error })
           : i.changed ? i.summary.map((s) => el("div", {}, el("span", { class: "badge amber" }, "将改变"), " ", s))
             : el("span", { class: "muted", text: (i.routes || []).some((r) => r.already_decided) ? "已过该决策环节，不受影响" : "无变化" }))))));
   }
 
-  async function whatIf() {
+  async function whatIf(pack) {  // pack: a rule-pack file to try; else the table being edited
     const processes = state.definitions.filter((d) => d.type === "bpmn");
     const answers = [];
     try {
       for (const p of processes) {
+        const path = `/processes/${encodeURIComponent(p.key)}/what-if`;
         try {
-          answers.push(await upload(`/processes/${encodeURIComponent(p.key)}/what-if`));
+          answers.push(await (pack ? uploadFile(path, pack) : upload(path)));
         } catch (error) {
           if (!(error.status === 422 && describe(error).some((l) => l.includes("does not call")))) throw error;
         }
@@ -170,7 +180,9 @@
       return;
     }
     const total = answers.reduce((n, a) => n + a.cases, 0), changed = answers.reduce((n, a) => n + a.changed, 0);
-    results(notice(changed ? "info" : "ok", `影响分析（未部署）：${total} 件办理中案件，其中 ${changed} 件的办理路径或期限将改变。`,
+    const confirmers = answers.reduce((n, a) => n + (a.confirmer_changes || 0), 0);
+    const what = pack ? `规则包 ${pack.name}` : "决策表";
+    results(notice(changed ? "info" : "ok", `${what}影响分析（未部署）：${total} 件办理中案件，其中 ${changed} 件的办理路径或期限将改变，${confirmers} 件的确认机关将改变。`,
       ["办理中的案件保持原版本；部署后新案件按新规则办理，已有案件须经迁移才适用。"]), whatIfTable(answers));
   }
 
@@ -182,7 +194,8 @@
 
   $("validate").addEventListener("click", validate);
   $("deploy").addEventListener("click", deploy);
-  $("what-if").addEventListener("click", whatIf);
+  $("what-if").addEventListener("click", () => whatIf(null));
+  $("pack-file").addEventListener("change", (e) => { const file = e.target.files[0]; e.target.value = ""; if (file) whatIf(file); });
   $("download").addEventListener("click", download);
   $("open-file").addEventListener("change", (e) => { if (e.target.files[0]) openFile(e.target.files[0]); });
   show(null);
