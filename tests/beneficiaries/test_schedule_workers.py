@@ -16,6 +16,7 @@ DUE = datetime(2026, 12, 26, 9, tzinfo=SHANGHAI)  # the three are approved on 11
 
 
 @pytest.mark.postgres
+@pytest.mark.local_limits  # seed 002's monthly rechecks of class C in town
 @pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
 def test_concurrent_workers_open_each_recheck_once(api: Api) -> None:
     for _ in range(3):
