@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 from sqlalchemy.orm import Session
@@ -21,7 +21,7 @@ from .schemas import BeneficiaryDetail, BeneficiaryOut, BeneficiaryPage, Benefic
 router = APIRouter(prefix="/api/v1/beneficiaries", tags=["beneficiaries"])
 READERS = ("village", "township", "county", "admin")
 BeneficiaryId = Annotated[int, Path(ge=1, le=2_147_483_647, description="the beneficiary id")]
-ERRORS = {401: {"description": "missing or invalid token"}, 403: {}, 404: {"description": "no such beneficiary in your region"}}
+ERRORS: dict[int | str, dict[str, Any]] = {401: {"description": "missing or invalid token"}, 403: {}, 404: {"description": "no such beneficiary in your region"}}
 
 
 def _out(session: Session, user: User, b: Beneficiary) -> BeneficiaryOut:
