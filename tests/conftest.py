@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, text
 
 from service.app import create_app
 from service.clock import SHANGHAI, FixedClock
-from service.config import ROOT, Settings
+from service.config import Settings, shipped
 from service.followers import build_services
 from service.services import Services
 from service.startup import upgrade
@@ -104,7 +104,7 @@ numbers: {investigation_days: 10, appraisal_days: 5, confirm_days: 5}
 @pytest.fixture(scope="session")
 def local_limits_processes(tmp_path_factory: pytest.TempPathFactory) -> Path:
     target = tmp_path_factory.mktemp("processes") / "processes"
-    shutil.copytree(ROOT / "processes", target)
+    shutil.copytree(shipped("processes"), target)
     (target / "rules" / "shulan-local-limits.yaml").write_text(LOCAL_LIMITS, encoding="utf-8")
     return target
 
