@@ -70,9 +70,18 @@ def merge(base: Raw, own: Raw) -> Raw:
     for key in ("numbers", "sources", "categories"):
         if isinstance(base.get(key), dict) and isinstance(own.get(key, {}), dict):
             out[key] = {**base[key], **own.get(key, {})}
+    set_here = set(own.get("numbers") or {}) | {f"{kind}.{name}" for kind, rules in (own.get("kinds") or {}).items()
+                                                 if isinstance(rules, dict) for name in rules}
+    out["sources"] = {k: v for k, v in out.get("sources", {}).items()  # a number set here has only its own source
+                      if k not in set_here or k in own.get("sources", {})}
     if isinstance(base.get("kinds"), dict) and isinstance(own.get("kinds", {}), dict):
         kinds = {k: dict(v) for k, v in base["kinds"].items() if isinstance(v, dict)}
-        for kind, rules in own.get("kinds", {}).items():
+        own_kinds = own.get("kinds") or {}
+        for kind in kinds:  # a number the pack sets for every kind replaces the base's per-kind values of it
+            for name in own.get("numbers") or {}:
+                if not (isinstance(own_kinds.get(kind), dict) and name in own_kinds[kind]):
+                    kinds[kind].pop(name, None)
+        for kind, rules in own_kinds.items():
             kinds[kind] = {**kinds.get(kind, {}), **rules} if isinstance(rules, dict) else rules
         out["kinds"] = kinds
     return out

@@ -103,3 +103,14 @@ def test_a_broken_pack_is_refused_with_the_reason(change, message) -> None:  # t
     with pytest.raises(RulePackError, match=message) as caught:
         parse_pack(text, "shulan-2023.yaml", FILES)
     assert str(caught.value).startswith("shulan-2023.yaml")
+
+
+def test_a_number_set_without_a_source_does_not_keep_the_source_it_replaced() -> None:
+    text = SHULAN + "  publicity_days: 5\n"
+    pack = parse_pack(text, "shulan-2023.yaml", FILES)
+    assert pack.value("publicity_days", "dibao") == 5 and pack.source_of("publicity_days") == ""
+
+
+def test_a_number_for_every_kind_replaces_the_base_values_per_kind() -> None:
+    pack = parse_pack(SHULAN + "  confirm_days: 7\n", "shulan-2023.yaml", FILES)
+    assert [pack.value("confirm_days", k) for k in ("dibao", "tekun", "linshi")] == [7, 7, 7]  # national tekun: 15
