@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 from sqlalchemy.orm import Session
@@ -13,10 +13,11 @@ from ..cases.models import Case
 from ..cases.schemas import HistoryEvent, Kind
 from ..cases.service import require_role
 from ..deps import CurrentUser, SessionDep
-from ..privacy import id_for
+from ..privacy import id_for, mask_account
 from . import service
 from .models import Beneficiary
 from .schemas import BeneficiaryDetail, BeneficiaryOut, BeneficiaryPage, BeneficiaryStatus, CaseRef, RecheckClass, RecheckOut
+from .service import add_months
 
 router = APIRouter(prefix="/api/v1/beneficiaries", tags=["beneficiaries"])
 READERS = ("village", "township", "county", "admin")
@@ -32,8 +33,16 @@ def _out(session: Session, user: User, b: Beneficiary) -> BeneficiaryOut:
         household_size=b.household_size, recheck_class=b.recheck_class, amount=b.amount, support_mode=b.support_mode,
         self_care=b.self_care, since=b.since, next_recheck_on=b.next_recheck_on, last_recheck_on=b.last_recheck_on,
         rechecks=b.rechecks, open_recheck=CaseRef(id=recheck.id, number=recheck.number) if recheck else None,
-        stopped_on=b.stopped_on, stop_reason=b.stop_reason,
+        stopped_on=b.stopped_on, stop_reason=b.stop_reason, suspended=b.suspended, died_on=b.died_on,
+        taper=_taper(b), bank=b.bank, account=mask_account(b.account),
     )
+
+
+def _taper(b: Beneficiary) -> dict[str, Any] | None:
+    if b.taper_from is None or not b.taper_months:
+        return None
+    last = add_months(b.taper_from, b.taper_months - 1)
+    return {"months": b.taper_months, "from": b.taper_from.strftime("%Y-%m"), "until": last.strftime("%Y-%m")}
 
 
 @router.get("", response_model=BeneficiaryPage, responses=ERRORS)
