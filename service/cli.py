@@ -10,12 +10,13 @@ import signal
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
 from .config import get_settings
+from .roles import ROLES
 
 app = typer.Typer(help="Jiuzhu 救助: BPMN-driven social-assistance approvals.", no_args_is_help=True, add_completion=False)
 user_app = typer.Typer(help="Users and API tokens.", no_args_is_help=True)
@@ -30,9 +31,9 @@ err = Console(stderr=True)
 
 
 def _services():  # type: ignore[no-untyped-def]
-    from .deps import Services
+    from .followers import build_services
 
-    return Services.build(get_settings())
+    return build_services(get_settings())
 
 
 def _logging() -> None:
@@ -45,7 +46,7 @@ def _logging() -> None:
 @app.command()
 def migrate() -> None:
     """Upgrade the database schema to the newest version (alembic upgrade head)."""
-    from .migrate import upgrade
+    from .startup import upgrade
 
     upgrade(get_settings().database_url)
     print("database schema is up to date")
@@ -63,7 +64,7 @@ def serve(
     """
     import uvicorn
 
-    from .migrate import prepare
+    from .startup import prepare
 
     _logging()
     if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
@@ -83,7 +84,7 @@ def worker(
     metrics_port: Annotated[int, typer.Option(help="serve Prometheus /metrics on this port (0: off)")] = 0,
 ) -> None:
     """Run a timer worker: fires due timers; any number may share one PostgreSQL."""
-    from .migrate import prepare
+    from .startup import prepare
     from .timers.worker import TimerLoop
 
     _logging()
@@ -105,7 +106,7 @@ def deploy(files: Annotated[list[Path], typer.Argument(exists=True, dir_okay=Fal
     """Deploy BPMN/DMN files as new versions (as POST /api/v1/processes does)."""
     from .db import transaction
     from .errors import ServiceError
-    from .migrate import prepare
+    from .startup import prepare
 
     services = _services()
     prepare(services)
@@ -126,7 +127,7 @@ def deploy(files: Annotated[list[Path], typer.Argument(exists=True, dir_okay=Fal
 @user_app.command("add")
 def user_add(
     name: str,
-    role: Annotated[str, typer.Option(help="village, township, county, designer or admin")],
+    role: Annotated[str, typer.Option(help=" or ".join(ROLES))],
     region: Annotated[str, typer.Option(help="12-digit administrative code, e.g. 220283101000")],
     days: Annotated[int, typer.Option(help="days until the token expires")] = 0,
 ) -> None:
@@ -134,7 +135,7 @@ def user_add(
     from .auth import service as auth
     from .db import transaction
     from .errors import ServiceError
-    from .migrate import prepare
+    from .startup import prepare
 
     services = _services()
     prepare(services, deploy=False)
@@ -216,22 +217,21 @@ def deaths_import(file: Annotated[Path, typer.Argument(exists=True, dir_okay=Fal
     from .cases.workflow import Operation
     from .db import transaction
     from .errors import ServiceError
-    from .migrate import prepare
     from .registers.deaths import import_deaths
-    from .registers.followers import publish_deaths
+    from .startup import prepare
 
     services = _services()
     prepare(services, deploy=False)
     try:
         with transaction(services.sessions) as session, file.open(encoding="utf-8-sig", newline="") as lines:
-            result = import_deaths(Operation(services, session, services.clock.now(), "cli"), lines, publish_deaths)
+            result = import_deaths(Operation(services, session, services.clock.now(), "cli"), lines)
     except (ServiceError, UnicodeDecodeError) as exc:
         raise _refused(exc) from None
     print(f"imported {result.imported}, already known {result.already_known}, "
           f"matched beneficiaries {result.matched_beneficiaries}, flagged cases {result.flagged_cases}")
 
 
-def _cli_user():  # type: ignore[no-untyped-def]
+def _cli_user() -> Any:
     from .auth.models import User
 
     return User(name="cli", role="admin", region="000000000000")
@@ -247,8 +247,8 @@ def payroll_generate(
     from .cases.workflow import Operation
     from .db import transaction
     from .errors import ServiceError
-    from .migrate import prepare
     from .payroll import service as payroll
+    from .startup import prepare
 
     services = _services()
     prepare(services)

@@ -9,15 +9,15 @@ from fastapi import APIRouter, Path, Query
 from sqlalchemy.orm import Session
 
 from ..auth.models import User
+from ..auth.service import require_role
 from ..cases.models import Case
 from ..cases.schemas import HistoryEvent, Kind
-from ..cases.service import require_role
+from ..dates import add_months
 from ..deps import CurrentUser, SessionDep
 from ..privacy import id_for, mask_account
 from . import service
 from .models import Beneficiary
 from .schemas import BeneficiaryDetail, BeneficiaryOut, BeneficiaryPage, BeneficiaryStatus, CaseRef, RecheckClass, RecheckOut
-from .service import add_months
 
 router = APIRouter(prefix="/api/v1/beneficiaries", tags=["beneficiaries"])
 READERS = ("village", "township", "county", "admin")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter
 
+from ..auth.service import require_role
 from ..cases.schemas import CaseId
 from ..cases.service import load as load_case
-from ..cases.service import require_role
 from ..cases.workflow import Operation
 from ..deps import CurrentUser, NowDep, ServicesDep, SessionDep
 from ..errors import NotFound
@@ -15,7 +17,8 @@ from .models import IncomeAccount
 from .schemas import IncomeIn, IncomeOut
 
 router = APIRouter(prefix="/api/v1/cases", tags=["income"])
-ERRORS = {401: {}, 403: {}, 404: {"description": "no such case in your region"}, 409: {"description": "the case is closed"}}
+ERRORS: dict[int | str, dict[str, Any]] = {401: {}, 403: {}, 404: {"description": "no such case in your region"},
+                                          409: {"description": "the case is closed"}}
 
 
 def _out(account: IncomeAccount) -> IncomeOut:
@@ -31,7 +34,8 @@ def put_income(case_id: CaseId, body: IncomeIn, session: SessionDep, user: Curre
     case = load_case(session, user, case_id, lock=True)
     op = Operation(services, session, now, user.name)
     members = body.members or 1 + len(case.household or [])
-    household = service.household_of(members, dict(body.income), dict(body.expenditure), body.single_person,
+    household = service.household_of(members, {str(k): v for k, v in body.income.items()},
+                                     {str(k): v for k, v in body.expenditure.items()}, body.single_person,
                                      body.single_person_income)
     return _out(service.record(op, case, household, user.name))
 

@@ -24,12 +24,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, func, insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from ..auth.service import within
 from ..beneficiaries.models import Beneficiary
 from ..cases.models import Case, CasePerson
-from ..cases.service import within
 from ..registers.deaths import died
 from . import periods
 from .models import Payroll, PayrollHold, PayrollRow
@@ -58,11 +58,11 @@ class Plan:
     supplementary: bool
 
 
-def _benefit(b: Row[Any]) -> periods.Benefit:
+def _benefit(b: Any) -> periods.Benefit:
     return periods.Benefit(since=b.since, stopped_on=b.stopped_on, taper_from=b.taper_from, taper_months=b.taper_months)
 
 
-def _due(session: Session, plan: Plan) -> Iterator[Sequence[Row[Any]]]:
+def _due(session: Session, plan: Plan) -> Iterator[Sequence[Any]]:
     """The county's beneficiaries due a month of the period, by township and village, in chunks."""
     first, last = plan.months[0], periods.month_end(plan.months[-1])
     query = (select(*COLUMNS).where(within(Beneficiary.region, plan.payroll.county), Beneficiary.status.in_(PAYABLE),
@@ -105,15 +105,15 @@ def _amounts(session: Session, payroll_ids: list[int], beneficiary_ids: list[int
     query = (select(PayrollRow.beneficiary_id, func.sum(column)).where(
         PayrollRow.payroll_id.in_(payroll_ids), PayrollRow.beneficiary_id.in_(beneficiary_ids))
         .group_by(PayrollRow.beneficiary_id))
-    return {bid: float(total) for bid, total in session.execute(query)}
+    return {int(bid or 0): float(total) for bid, total in session.execute(query)}
 
 
-def _person(b: Row[Any]) -> dict[str, Any]:
+def _person(b: Any) -> dict[str, Any]:
     return {"case_id": b.case_id, "case_number": b.number, "name": b.applicant_name, "id_number": b.applicant_id_number,
             "township": b.region[:9], "village": b.region, "kind": b.kind}
 
 
-def _hold(plan: Plan, b: Row[Any], reason: str, amount: float, detail: dict[str, Any]) -> dict[str, Any]:
+def _hold(plan: Plan, b: Any, reason: str, amount: float, detail: dict[str, Any]) -> dict[str, Any]:
     return {"payroll_id": plan.payroll.id, "beneficiary_id": b.id, **_person(b), "amount": amount, "reason": reason,
             "detail": detail}
 
@@ -124,7 +124,7 @@ class Chunk:
     holds: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _check_chunk(session: Session, plan: Plan, chunk: Sequence[Row[Any]], dups: dict[str, list[str]], paid_ids: list[int],
+def _check_chunk(session: Session, plan: Plan, chunk: Sequence[Any], dups: dict[str, list[str]], paid_ids: list[int],
                  hits: Hits) -> Chunk:
     ids = [b.id for b in chunk]
     deaths = died(session, [b.applicant_id_number for b in chunk])

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 
 from ..auth.models import User
-from ..cases.service import require_role
+from ..auth.service import require_role
 from ..cases.workflow import Operation
 from ..deps import CurrentUser, NowDep, ServicesDep, SessionDep
 from ..privacy import id_for, mask_account
@@ -20,7 +20,7 @@ from .schemas import HeldOut, Month, OverpaymentOut, OverpaymentPage, PayrollIn,
 
 router = APIRouter(prefix="/api/v1/payrolls", tags=["payments"])
 PayrollId = Annotated[int, Path(ge=1, le=2_147_483_647, description="the roster id")]
-ERRORS = {401: {}, 403: {}, 404: {"description": "no such roster in your region"},
+ERRORS: dict[int | str, dict[str, Any]] = {401: {}, 403: {}, 404: {"description": "no such roster in your region"},
           409: {"description": "already issued, or nothing to supplement"}}
 Page = Annotated[int, Query(ge=1, le=100_000)]
 PageSize = Annotated[int, Query(ge=1, le=1000)]

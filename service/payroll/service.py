@@ -190,7 +190,7 @@ def search(session: Session, user: User, month: str | None) -> list[Payroll]:
     return list(session.scalars(query))
 
 
-def _rows_query(p: Payroll, township: str | None) -> Select[tuple[PayrollRow]]:
+def _rows_query(p: Payroll, township: str | None) -> Select[PayrollRow]:
     query = select(PayrollRow).where(PayrollRow.payroll_id == p.id)
     if township:
         query = query.where(PayrollRow.township.startswith(township))

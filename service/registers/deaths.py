@@ -13,7 +13,7 @@ suspends them and opens a recheck, and open applications naming them are flagged
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from ..cases.schemas import check_id_number
 from ..cases.workflow import Operation
 from ..errors import Invalid, problem
+from ..events import Topic
 from .models import DeathRecord
 
 HEADER = ["id_number", "name", "died_on", "source"]
@@ -54,6 +55,9 @@ class DeathsRecorded:
     op: Operation
     deaths: list[Death]
     counts: Imported = field(default_factory=Imported)
+
+
+DEATHS_RECORDED: Topic[DeathsRecorded] = Topic("deaths.recorded")
 
 
 def _bad(line: int, column: str, reason: str) -> Invalid:
@@ -128,7 +132,7 @@ def _store(session: Session, chunk: list[Death], op: Operation) -> list[Death]:
     return list(new.values())
 
 
-def import_deaths(op: Operation, lines: Iterable[str], publish: Callable[[DeathsRecorded], None]) -> Imported:
+def import_deaths(op: Operation, lines: Iterable[str]) -> Imported:
     """Import a death-register file in the operation's transaction; each chunk's new deaths are published."""
     result = Imported()
     for chunk in _chunks(parse(lines, op.today)):
@@ -136,7 +140,7 @@ def import_deaths(op: Operation, lines: Iterable[str], publish: Callable[[Deaths
         result.imported += len(new)
         result.already_known += len(chunk) - len(new)
         if new:
-            publish(DeathsRecorded(op, new, result))
+            op.services.followers.publish(DEATHS_RECORDED, DeathsRecorded(op, new, result))
     return result
 
 

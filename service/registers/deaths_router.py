@@ -7,12 +7,11 @@ import io
 from fastapi import APIRouter, UploadFile
 from pydantic import BaseModel, Field
 
-from ..cases.service import require_role
+from ..auth.service import require_role
 from ..cases.workflow import Operation
 from ..deps import CurrentUser, NowDep, ServicesDep, SessionDep
 from ..errors import Invalid
 from . import deaths
-from .followers import publish_deaths
 
 router = APIRouter(prefix="/api/v1/registers", tags=["supervision"])
 
@@ -32,7 +31,7 @@ def import_deaths(file: UploadFile, session: SessionDep, user: CurrentUser, serv
     text = io.TextIOWrapper(file.file, encoding="utf-8-sig", newline="")
     op = Operation(services, session, now, user.name)
     try:
-        result = deaths.import_deaths(op, text, publish_deaths)
+        result = deaths.import_deaths(op, text)
     except UnicodeDecodeError:
         raise Invalid("the file is not UTF-8 text", ("body", "file")) from None
     return DeathImportOut(imported=result.imported, already_known=result.already_known,
