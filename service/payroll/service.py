@@ -165,11 +165,26 @@ def issue(op: Operation, user: User, payroll_id: int) -> Payroll:
     return p
 
 
+def _sections(township: str) -> Any:
+    """Rosters with rows or holds in the township (its section)."""
+    return (select(PayrollRow.payroll_id).where(PayrollRow.township == township)
+            .union(select(PayrollHold.payroll_id).where(PayrollHold.township == township)))
+
+
+def _visible(user: User) -> Any:
+    """Which rosters the user sees: the county's own (or any within a wider scope), a township's with its section."""
+    prefix = scope_prefix(user.region)
+    if user.role == "admin":
+        return Payroll.id.is_not(None)
+    if user.role == "township":
+        return Payroll.county.startswith(prefix[:6]) & Payroll.id.in_(_sections(prefix))
+    return Payroll.county.startswith(prefix) if len(prefix) <= 6 else Payroll.county == prefix[:6]
+
+
 def load(session: Session, user: User, payroll_id: int, *, lock: bool = False) -> Payroll:
-    query = select(Payroll).where(Payroll.id == payroll_id)
-    p = session.scalar(query.with_for_update() if lock else query)
-    if p is None or (user.role != "admin" and not (p.county.startswith(scope_prefix(user.region))
-                                                   or scope_prefix(user.region).startswith(p.county))):
+    query = select(Payroll).where(Payroll.id == payroll_id, _visible(user))
+    p = session.scalar(query.with_for_update(of=Payroll) if lock else query)
+    if p is None:
         raise NotFound(f"roster {payroll_id} not found")
     return p
 
@@ -181,10 +196,7 @@ def section(user: User) -> str | None:
 
 
 def search(session: Session, user: User, month: str | None) -> list[Payroll]:
-    prefix = scope_prefix(user.region)
-    query = select(Payroll).order_by(Payroll.month.desc(), Payroll.id.desc()).limit(500)
-    if user.role != "admin":
-        query = query.where(Payroll.county == prefix[:6]) if len(prefix) >= 6 else query.where(Payroll.county.startswith(prefix))
+    query = select(Payroll).where(_visible(user)).order_by(Payroll.month.desc(), Payroll.id.desc()).limit(500)
     if month:
         query = query.where(Payroll.month == month)
     return list(session.scalars(query))
