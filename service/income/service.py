@@ -20,8 +20,10 @@ from .compute import Household, Standards, compute
 from .models import IncomeAccount
 
 ACCOUNTED_KINDS = ("dibao", "tekun")
-# the tasks that decide eligibility and amount: (the yes/no field, the amount field)
+# the tasks that decide eligibility and amount: (the yes/no field, the amount field); a recheck's
+# confirmation approves the opinion (``decide``), which is where the recheck is held to the account
 DECISIONS = {"review": ("eligible", "monthly_amount"), "confirm": ("approved", "amount"), "decide": ("outcome", "monthly_amount")}
+DECIDING = {"application": ("review", "confirm"), "recheck": ("decide",)}
 
 
 def record(op: Operation, case: Case, household: Household, actor: str) -> IncomeAccount:
@@ -71,7 +73,7 @@ def _differs(element_id: str, data: dict[str, Any], result: dict[str, Any]) -> s
 
 def check_decision(op: Operation, case: Case, element_id: str, data: dict[str, Any], actor: str) -> None:
     """Refuse a decision that departs from the income account without ``override_reason``; record one that has it."""
-    if element_id not in DECISIONS:
+    if element_id not in DECIDING.get(case.purpose, ()):
         return
     account = op.session.get(IncomeAccount, case.id)
     if account is None:
