@@ -76,3 +76,16 @@ def test_an_open_application_naming_the_dead_is_flagged(api: Api) -> None:
     assert result["flagged_cases"] == 1 and result["matched_beneficiaries"] == 0
     assert api.case(case["id"])["facts"]["death_reported"] == {"died_on": "2026-11-01", "source": "公安户籍"}
     assert "case.death_reported" in [e["type"] for e in api.history(case["id"])]
+
+
+def test_the_recheck_a_death_opens_stops_the_benefit_from_the_date_of_death(api: Api) -> None:
+    from ..factories import AGREE, ARCHIVE, INFO, NOTIFY, RC_VISIT, STOP
+
+    person = resident_id("19800101")
+    case = paid_beneficiary(api, applicant_id=person)
+    assert import_deaths(api, deaths_csv((person, "张三", "2026-11-03", "县殡仪馆"))).json()["matched_beneficiaries"] == 1
+    recheck_id = beneficiary_of(api, case["number"])["open_recheck"]["id"]
+    api.walk(recheck_id, [("info_check", INFO), ("home_visit", RC_VISIT), ("decide", STOP), ("confirm", AGREE),
+                          ("notify_stop", NOTIFY), ("archive", ARCHIVE)])
+    found = beneficiary_of(api, case["number"])
+    assert (found["status"], found["stopped_on"]) == ("stopped", "2026-11-03")
