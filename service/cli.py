@@ -10,13 +10,17 @@ import signal
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from .config import get_settings
 from .roles import ROLES
+
+if TYPE_CHECKING:
+    from .auth.models import User
+    from .services import Services
 
 app = typer.Typer(help="Jiuzhu 救助: BPMN-driven social-assistance approvals.", no_args_is_help=True, add_completion=False)
 user_app = typer.Typer(help="Users and API tokens.", no_args_is_help=True)
@@ -30,7 +34,7 @@ app.add_typer(payroll_app, name="payroll")
 err = Console(stderr=True)
 
 
-def _services():  # type: ignore[no-untyped-def]
+def _services() -> Services:
     from .followers import build_services
 
     return build_services(get_settings())
@@ -231,7 +235,7 @@ def deaths_import(file: Annotated[Path, typer.Argument(exists=True, dir_okay=Fal
           f"matched beneficiaries {result.matched_beneficiaries}, flagged cases {result.flagged_cases}")
 
 
-def _cli_user() -> Any:
+def _cli_user() -> User:
     from .auth.models import User
 
     return User(name="cli", role="admin", region="000000000000")
