@@ -110,7 +110,7 @@ def test_issuing_after_the_payment_day_is_reported_late(api: Api) -> None:
     assert issue(api, draft["id"])["late"] is True
 
 
-def test_bad_input_and_scope(api: Api) -> None:
+def test_a_bad_month_or_county_is_422_and_another_county_is_404(api: Api) -> None:
     for body in ({"month": "2026-13", "county": "220283"}, {"month": "2026-12", "county": "2202"},
                  {"month": "2026-12", "county": "220283", "extra": 1}):
         response = api.client.post("/api/v1/payrolls", json=body, headers=api.headers("county"))

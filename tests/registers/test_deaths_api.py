@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from service.registers.models import DeathRecord
 
 from ..factories import Api, resident_id
-from .helpers import beneficiary_of, deaths_csv, generate, import_deaths, paid_beneficiary
+from ..payroll.helpers import beneficiary_of, deaths_csv, generate, import_deaths, paid_beneficiary
 
 
 def _count(api: Api) -> int:
