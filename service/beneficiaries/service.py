@@ -211,7 +211,7 @@ def _taper(op: Operation, b: Beneficiary, recheck: Case) -> bool:
     rechecked again. A pack with 0 months, tekun, or a stop for another reason stops at once.
     """
     account = op.session.get(IncomeAccount, recheck.id)
-    months = int(op.services.rules.choose(b.region, op.today).value("taper_months", b.kind))
+    months = int(op.services.rules.choose(b.region, op.today).number("taper_months", b.kind))
     if b.kind != "dibao" or account is None or account.result.get("status") == "eligible" or months <= 0:
         return False
     first = add_months(op.today.replace(day=1), 1)

@@ -42,7 +42,7 @@ FEN = Decimal("0.01")
 
 
 class Pack(Protocol):
-    def value(self, name: str, kind: str) -> int | float | bool: ...
+    def value(self, name: str, kind: str) -> int | float | bool | str | None: ...
 
 
 @dataclass(frozen=True)

@@ -63,7 +63,7 @@ def _previous(session: Session, county: str, first: date) -> int | None:
 def _plan(op: Operation, user: User, county: str, month: str, supplementary: bool) -> generate.Plan:
     first = _first_month(month)
     pack = op.services.rules.choose(county.ljust(12, "0"), first)
-    span, day = int(pack.value("payment_months", "dibao")), int(pack.value("payment_day", "dibao"))
+    span, day = int(pack.number("payment_months", "dibao")), int(pack.number("payment_day", "dibao"))
     existing = _rosters(op.session, county, month)
     regular = next((p for p in existing if p.kind == "regular" and p.status == "issued"), None)
     kind = "supplementary" if supplementary else "regular"
