@@ -7,7 +7,7 @@ database started under version 1 of their pack, which stays readable under
 version in force when they are created.
 
 Revision ID: rule_pack_versions
-Revises: late_task_index
+Revises: payments
 Create Date: 2026-12-01
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "rule_pack_versions"
-down_revision = "late_task_index"
+down_revision = "payments"
 branch_labels = None
 depends_on = None
 
