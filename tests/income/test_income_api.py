@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
+
 from service.clock import start_of
 
 from ..beneficiaries.test_rechecks_api import INVESTIGATED, approve_monthly, beneficiary, open_recheck
@@ -81,6 +83,7 @@ def test_just_above_the_line_is_recognised_as_near_dibao_not_refused_silently(ap
     assert generate(api, "2026-12")["rows"] == []  # recognised, never paid by a roster
 
 
+@pytest.mark.local_limits  # monthly rechecks of class C in town (seed 002's classes)
 def test_a_recheck_above_the_line_tapers_off_for_the_packs_months(api: Api) -> None:
     case = approve_monthly(api)  # urban, 500 a month, rechecked 2026-12-10
     recheck = open_recheck(api, case["number"])
