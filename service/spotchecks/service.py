@@ -112,23 +112,25 @@ def _draw(op: Operation, month: str, county: str, kind: str, cases: dict[str, in
                  data={"month": month, "county": county, "kind": kind, "rule_pack": pack.id, "ratio": ratio,
                        "seed": f"{month}|{county}|{kind}", "method": METHOD, "population": population, "sample": drawn})
     for number in drawn:
-        _open(op, cases[number], month)
+        open_spot_check(op, cases[number], f"{month} 县级监管抽查 county spot check", month)
     return len(drawn)
 
 
-def _open(op: Operation, subject_id: int, month: str) -> Case:
+def open_spot_check(op: Operation, subject_id: int, why: str, month: str | None = None) -> Case:
+    """A spot check of one case: drawn for ``month``, or asked for now (a public report) without one."""
     subject = op.session.scalar(select(Case).where(Case.id == subject_id).with_for_update())
     assert subject is not None
+    month = month or month_of(op.today)
     check = open_case(op, NewCase(
         kind=subject.kind, purpose="spot_check", process_key="county_spot_check", region=subject.region, hukou=subject.hukou,
         applicant_name=subject.applicant_name, applicant_id_number=subject.applicant_id_number,
-        household=subject.household, application={"reason": f"{month} 县级监管抽查 county spot check of {subject.number}",
-                                                    "month": month, "subject": subject.number},
+        household=subject.household, application={"reason": f"{why} of {subject.number}", "month": month,
+                                                    "subject": subject.number},
         near_relative_of_staff=subject.near_relative_of_staff, subject_case_id=subject.id,
     ), {"kind": subject.kind, "region": subject.region, "subject": subject.number, "month": month,
         "amount": (subject.facts or {}).get("amount")})
-    audit.record(op.session, case=subject, at=op.now, actor="system", type="spot_check.sampled",
-                 data={"month": month, "spot_check": check.number, "spot_check_case_id": check.id})
+    audit.record(op.session, case=subject, at=op.now, actor=op.actor, type="spot_check.sampled",
+                 data={"month": month, "spot_check": check.number, "spot_check_case_id": check.id, "why": why})
     return check
 
 
