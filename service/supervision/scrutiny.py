@@ -5,10 +5,10 @@ periodic report (定期报告) is missing. Each list is bounded by the caller's 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from ..auth.models import User
@@ -16,7 +16,7 @@ from ..auth.service import scoped, within
 from ..beneficiaries.periodic import missing
 from ..calendar.rules import RuleBook
 from ..cases.models import Case
-from ..clock import local_date
+from ..clock import local_date, start_of
 from ..overdue import is_overdue
 from ..tasks.models import CaseTask
 
@@ -69,7 +69,8 @@ def monthly_counts(session: Session, rules: RuleBook, user: User, month_end: dat
     answered, households whose periodic report was missing at the month's end (or today, if earlier)."""
     counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(MONTHLY, 0))
     query = scoped(select(Case.township, Case.purpose, Case.status, Case.created_at, Case.application), user, Case.region)
-    query = query.where(Case.purpose.in_(("report", "review")))
+    received = and_(Case.purpose == "report", Case.created_at >= start_of(first), Case.created_at < start_of(month_end + timedelta(days=1)))
+    query = query.where(or_(received, Case.purpose == "review"))  # review batches: one per township and month
     if region:
         query = query.where(within(Case.region, region))
     month = first.isoformat()[:7]
