@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -65,6 +66,7 @@ def test_a_large_body_is_refused_before_it_is_read(api: Api) -> None:
     assert response.status_code == 413
 
 
+@pytest.mark.slow
 def test_a_burst_of_1000_from_one_client_is_limited_and_the_service_stays_up(api: Api) -> None:
     codes = [send(api, {**REPORT, "text": f"第 {i} 次举报"}).status_code for i in range(1000)]
     limit = api.services.settings.public_report_limit
@@ -79,7 +81,6 @@ def test_a_burst_of_1000_from_one_client_is_limited_and_the_service_stays_up(api
 
 
 def test_the_limit_is_per_window(api: Api) -> None:
-    from datetime import timedelta
     limit = api.services.settings.public_report_limit
     for _ in range(limit):
         assert send(api).status_code == 202
