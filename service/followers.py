@@ -22,17 +22,28 @@ the data with a 422:
 - a ``review_batch`` needs an opinion on every decision it lists (:mod:`service.fullreview`);
 - a spot check of a refusal finds it consistent or wrongly refused, and only a refusal is wrongly
   refused (:mod:`service.spotchecks`).
+
+Followers of ``deaths.recorded`` (:data:`~service.registers.deaths.DEATHS_RECORDED`, people new on
+the death register), in this order:
+
+- a beneficiary among them is suspended from every roster and a recheck opens (:mod:`service.beneficiaries`);
+- an open application naming one as applicant is flagged (:mod:`service.cases.deaths`);
+- what issued rosters paid after the death is recorded as an overpayment (:mod:`service.payroll.overpay`).
 """
 
 from __future__ import annotations
 
 from .beneficiaries.service import follow_case_end
+from .beneficiaries.service import follow_deaths as suspend_beneficiaries
+from .cases.deaths import follow_deaths as flag_applications
 from .cases.workflow import CASE_CLOSED
 from .clock import Clock
 from .config import Settings
 from .events import Followers
 from .fullreview.service import check_batch, follow_batch_end
+from .payroll.overpay import follow_deaths as record_overpayments
 from .public_reports.service import check_triage, follow_report_end
+from .registers.deaths import DEATHS_RECORDED
 from .services import Services
 from .spotchecks.service import check_conclusion, follow_spot_check_end
 from .tasks.service import TASK_COMPLETING
@@ -46,6 +57,9 @@ def register(followers: Followers) -> None:
     followers.follow(TASK_COMPLETING, check_triage)
     followers.follow(TASK_COMPLETING, check_batch)
     followers.follow(TASK_COMPLETING, check_conclusion)
+    followers.follow(DEATHS_RECORDED, suspend_beneficiaries)
+    followers.follow(DEATHS_RECORDED, flag_applications)
+    followers.follow(DEATHS_RECORDED, record_overpayments)
 
 
 def build_services(settings: Settings, clock: Clock | None = None) -> Services:

@@ -5,7 +5,7 @@
 ``periodic_reports`` and ``beneficiaries.last_report_on``: the households' 定期报告.
 
 Revision ID: public_scrutiny
-Revises: late_task_index
+Revises: payments
 Create Date: 2026-12-01
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "public_scrutiny"
-down_revision = "late_task_index"
+down_revision = "payments"
 branch_labels = None
 depends_on = None
 
