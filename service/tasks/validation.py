@@ -13,10 +13,11 @@ from ..engine.expressions import evaluate
 from ..errors import Invalid, problem
 
 MAX_STRING, MAX_TEXT, MAX_ITEMS = 200, 10_000, 100
+MAX_KEY, MAX_ENTRIES = 40, 5_000  # a map: one entry per case of a review batch, say
 
 
 def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, list) and not value)
+    return value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, (list, dict)) and not value)
 
 
 def name_key(name: str) -> str:
@@ -74,6 +75,24 @@ def _check_attendees(field: FieldSpec, value: Any) -> tuple[Any, str | None]:
     return items, None
 
 
+def _check_map(field: FieldSpec, value: Any) -> tuple[Any, str | None]:
+    """An object from short keys (case numbers) to one of ``options``, or to a text when there are none."""
+    if not isinstance(value, dict):
+        return value, "must be an object of keys and values"
+    if len(value) > MAX_ENTRIES:
+        return value, f"at most {MAX_ENTRIES} entries"
+    out = {}
+    for key, item in value.items():
+        if not key.strip() or len(key) > MAX_KEY:
+            return value, f"each key must be a non-empty text of at most {MAX_KEY} characters"
+        if field.options and item not in field.options:
+            return value, f"{key}: must be one of {', '.join(field.options)}"
+        if not field.options and (not isinstance(item, str) or len(item) > MAX_STRING * 5):
+            return value, f"{key}: must be a text of at most {MAX_STRING * 5} characters"
+        out[key.strip()] = item.strip() if isinstance(item, str) else item
+    return out, None
+
+
 def _check_number(field: FieldSpec, value: Any) -> tuple[Any, str | None]:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         return value, "must be a number"
@@ -114,6 +133,8 @@ def _check_value(field: FieldSpec, value: Any) -> tuple[Any, str | None]:  # noq
         return _check_list(field, value)
     if kind == "attendees":
         return _check_attendees(field, value)
+    if kind == "map":
+        return _check_map(field, value)
     return value, f"unsupported field type {kind}"
 
 
@@ -146,7 +167,7 @@ def validate(form: tuple[FieldSpec, ...], data: Any) -> dict[str, Any]:
             message = f"at least {field.min_items} required" if field.min_items and isinstance(data.get(field.name), list) else "field required"
             problems.append(problem(("body", "data", field.name), f"{field.label}: {message}", "missing"))
         elif not present and field.name in data:
-            cleaned[field.name] = [] if field.type in ("list", "attendees") else None
+            cleaned[field.name] = {"list": [], "attendees": [], "map": {}}.get(field.type)
     if problems:
         raise Invalid(problems)
     return cleaned
