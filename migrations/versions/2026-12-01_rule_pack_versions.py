@@ -7,7 +7,7 @@ database started under version 1 of their pack, which stays readable under
 version in force when they are created.
 
 Revision ID: rule_pack_versions
-Revises: payments
+Revises: public_scrutiny
 Create Date: 2026-12-01
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "rule_pack_versions"
-down_revision = "payments"
+down_revision = "public_scrutiny"
 branch_labels = None
 depends_on = None
 

@@ -47,7 +47,7 @@ def old_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 def test_the_migration_records_version_1_on_the_cases_already_there(old_database: str) -> None:
-    command.upgrade(alembic_config(old_database), "payments")  # the revision before rule_pack_versions
+    command.upgrade(alembic_config(old_database), "public_scrutiny")  # the revision before rule_pack_versions
     engine = create_engine(old_database)
     with engine.begin() as connection:
         columns = ", ".join(ROW)
