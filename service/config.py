@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,6 +26,18 @@ class Settings(BaseSettings):
     token_days: int = 365
     max_body_bytes: int = 2_500_000
     log_level: str = "info"
+    # what one evaluation of a diagram's expression or script may do (README, "Security")
+    expression_max_source: int = Field(4000, ge=1)
+    expression_max_size: int = Field(100_000, ge=100)
+    expression_max_int_bits: int = Field(4096, ge=64)
+    expression_max_steps: int = Field(10_000, ge=1)
+    expression_cpu_seconds: float = Field(0.5, gt=0)
+    # what one diagram may make the engine do
+    engine_max_instances: int = Field(1000, ge=1)
+    engine_max_cycle_catchup: int = Field(100, ge=1)
+    engine_max_call_depth: int = Field(5, ge=1)
+    engine_max_steps: int = Field(2000, ge=1)
+    engine_operation_cpu_seconds: float = Field(10.0, gt=0)
 
 
 @lru_cache

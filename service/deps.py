@@ -21,6 +21,7 @@ from .config import Settings
 from .db import make_engine, make_session_factory
 from .definitions.probe import Probe
 from .definitions.service import Registry
+from .engine import guards, limits
 from .errors import Incident, Unauthorized
 
 
@@ -42,9 +43,22 @@ class Services:
         sessions = make_session_factory(engine)
         if clock is None:
             clock = DatabaseClock(sessions) if settings.fake_clock else SystemClock()
+        configure_limits(settings)
         rules = RuleBook.load(settings.processes_dir / "rules", settings.default_rule_pack)
         registry = Registry(FUNCTION_NAMES, probe=Probe(rules))
         return cls(settings=settings, engine=engine, sessions=sessions, clock=clock, rules=rules, registry=registry)
+
+
+def configure_limits(settings: Settings) -> None:
+    """The evaluator's and the engine's limits, from the settings, for this whole process."""
+    limits.configure(
+        limits.EngineLimits(max_instances=settings.engine_max_instances, max_cycle_catchup=settings.engine_max_cycle_catchup,
+                            max_call_depth=settings.engine_max_call_depth, max_steps=settings.engine_max_steps,
+                            operation_cpu_seconds=settings.engine_operation_cpu_seconds),
+        guards.Limits(max_source=settings.expression_max_source, max_size=settings.expression_max_size,
+                      max_int_bits=settings.expression_max_int_bits, max_steps=settings.expression_max_steps,
+                      cpu_seconds=settings.expression_cpu_seconds),
+    )
 
 
 def get_services(request: Request) -> Services:

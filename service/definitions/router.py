@@ -72,12 +72,12 @@ def deploy(services: ServicesDep, session: SessionDep, user: CurrentUser, now: N
 
 
 @router.post("/validate", response_model=ValidationOut, responses={401: {}, 403: {}, **REFUSED})
-def validate(services: ServicesDep, session: SessionDep, user: CurrentUser,
+def validate(services: ServicesDep, session: SessionDep, user: CurrentUser, now: NowDep,
              file: Annotated[UploadFile, UploadDoc]) -> ValidationOut:
     """Run every deployment check on a file without deploying it."""
     require_role(user, *DESIGNERS)
     data = read_upload(file)
-    checked = services.registry.check(session, data)
+    checked = services.registry.check(session, data, now)
     newest = checked.newest.version if checked.newest else None
     return ValidationOut(key=checked.key, type=checked.kind, name=checked.name, checksum=checked.checksum,  # type: ignore[arg-type]
                          newest_version=newest, unchanged=checked.unchanged,

@@ -6,6 +6,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import defusedxml.ElementTree as DefusedET
@@ -16,7 +17,7 @@ from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
-from . import expressions
+from . import expressions, limits
 from .forms import parse_user_tasks
 from .model import DefinitionInvalid, ElementInfo, Problem, UserTaskInfo
 from .timers import check_timer_expression, check_timer_value
@@ -243,8 +244,12 @@ def _called_decisions(root: etree._Element) -> dict[str, str]:
 
 
 def compile_bpmn(data: bytes, decisions: Mapping[str, CompiledDecision], known_functions: Iterable[str],
-                 probe: Probe | None = None) -> CompiledProcess:
-    """Check and parse a BPMN file; raises DefinitionInvalid naming each element and reason."""
+                 probe: Probe | None = None, now: datetime | None = None) -> CompiledProcess:
+    """Check and parse a BPMN file; raises DefinitionInvalid naming each element and reason.
+
+    ``now`` is the deploy's instant: a cycle timer that would start further back than the catch-up
+    limit is refused against it (stored versions are compiled again without it).
+    """
     root = parse_xml(data)
     if file_kind(root) != "bpmn":
         raise DefinitionInvalid([Problem(None, "expected a BPMN file, got DMN")])
@@ -253,6 +258,7 @@ def compile_bpmn(data: bytes, decisions: Mapping[str, CompiledDecision], known_f
         raise DefinitionInvalid(problems)
     bound = (lambda text: probe(text, key)) if probe is not None else None
     problems += check_bpmn_expressions(root, known_functions, bound)
+    problems += limits.diagram_problems(root, key, bound or (lambda text: expressions.evaluate(text, {})), now)
     called = _called_decisions(root)
     for decision_id, owner in called.items():
         if decision_id not in decisions:
@@ -266,6 +272,7 @@ def compile_bpmn(data: bytes, decisions: Mapping[str, CompiledDecision], known_f
     if problems:
         raise DefinitionInvalid(problems)
     spec, subprocess_specs = _spiff_parse(root, key, [decisions[d] for d in called])
+    limits.bound_collections([spec, *subprocess_specs.values()])
     user_tasks = _attach_lanes(user_tasks, spec)
     problems = _role_problems(user_tasks)
     if problems:

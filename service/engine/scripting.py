@@ -10,8 +10,10 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import (
     BasePythonScriptEngineEnvironment,
 )
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 
 from . import expressions
+from .limits import check_instances
 
 
 class _SafeEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[misc]
@@ -37,3 +39,11 @@ class SafeScriptEngine(PythonScriptEngine):  # type: ignore[misc]
 
     def __init__(self, functions: Mapping[str, Callable[..., Any]]) -> None:
         super().__init__(environment=_SafeEnvironment(functions))
+
+    def evaluate(self, task: Any, expression: str, external_context: dict[str, Any] | None = None) -> Any:
+        """As Spiff's, and a multi-instance's cardinality must be within the engine's limit."""
+        result = super().evaluate(task, expression, external_context)
+        spec = getattr(task, "task_spec", None)
+        if isinstance(spec, MultiInstanceTask) and expression == spec.cardinality:
+            check_instances(spec.bpmn_id, result)
+        return result
