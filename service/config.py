@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Annotated
 from pathlib import Path
 
 from pydantic import Field
@@ -27,17 +28,17 @@ class Settings(BaseSettings):
     max_body_bytes: int = 2_500_000
     log_level: str = "info"
     # what one evaluation of a diagram's expression or script may do (README, "Security")
-    expression_max_source: int = Field(4000, ge=1)
-    expression_max_size: int = Field(100_000, ge=100)
-    expression_max_int_bits: int = Field(4096, ge=64)
-    expression_max_steps: int = Field(10_000, ge=1)
-    expression_cpu_seconds: float = Field(0.5, gt=0)
+    expression_max_source: Annotated[int, Field(ge=1)] = 4000
+    expression_max_size: Annotated[int, Field(ge=100)] = 100_000
+    expression_max_int_bits: Annotated[int, Field(ge=64)] = 4096
+    expression_max_steps: Annotated[int, Field(ge=1)] = 10_000
+    expression_cpu_seconds: Annotated[float, Field(gt=0)] = 0.5
     # what one diagram may make the engine do
-    engine_max_instances: int = Field(1000, ge=1)
-    engine_max_cycle_catchup: int = Field(100, ge=1)
-    engine_max_call_depth: int = Field(5, ge=1)
-    engine_max_steps: int = Field(2000, ge=1)
-    engine_operation_cpu_seconds: float = Field(10.0, gt=0)
+    engine_max_instances: Annotated[int, Field(ge=1)] = 1000
+    engine_max_cycle_catchup: Annotated[int, Field(ge=1)] = 100
+    engine_max_call_depth: Annotated[int, Field(ge=1)] = 5
+    engine_max_steps: Annotated[int, Field(ge=1)] = 2000
+    engine_operation_cpu_seconds: Annotated[float, Field(gt=0)] = 10.0
 
 
 @lru_cache
