@@ -35,6 +35,7 @@ class EngineLimits:
 
 
 ENGINE = EngineLimits()
+MAX_DEPTH = 900  # SpiffWorkflow stops looking 1,000 tasks down a path: a deeper workflow would look finished
 
 
 def configure(engine: EngineLimits, expression: guards.Limits) -> None:
@@ -52,11 +53,14 @@ class Budget:
         self.steps = 0
         self.deadline = time.thread_time() + self.limits.operation_cpu_seconds
 
-    def step(self, element_id: str | None) -> None:
+    def step(self, element_id: str | None, depth: int) -> None:
         self.steps += 1
         if self.steps > self.limits.max_steps:
             raise ProcessError(element_id, f"more than {self.limits.max_steps} engine steps in one operation "
                                            "(a loop without a user task or timer?)")
+        if depth > MAX_DEPTH:
+            raise ProcessError(element_id, f"the case has run more than {MAX_DEPTH} steps along one path "
+                                           "(a loop that does not end?)")
         self.check_time(element_id)
 
     def check_time(self, element_id: str | None) -> None:

@@ -285,7 +285,8 @@ class Instance:
         budget = limits.Budget()
         with self._engine(host):
             action()
-            self.workflow.do_engine_steps(did_complete_task=lambda task: budget.step(getattr(task.task_spec, "bpmn_id", None)))
+            self.workflow.do_engine_steps(did_complete_task=lambda task: budget.step(getattr(task.task_spec, "bpmn_id", None),
+                                                                                     task.depth))
             self._check_cycles(host.now)
             return self._snapshot(host, before)
 
