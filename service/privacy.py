@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 FULL_ID_ROLES = ("township", "county")  # the caseworkers who check identities against the platforms
+# an 18-character resident ID (or a 15-digit old one) standing alone in free text
+_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8}\d{3}[\dXx]|\d{6}\d{3})(?![0-9A-Za-z])")
 
 
 def mask_id(id_number: str) -> str:
@@ -19,3 +23,8 @@ def mask_name(name: str) -> str:
 
 def id_for(role: str, id_number: str) -> str:
     return id_number if role in FULL_ID_ROLES else mask_id(id_number)
+
+
+def mask_ids_in(text: str) -> str:
+    """Free text with every resident ID number in it masked as the ID fields are (``220283********1234``)."""
+    return _ID_IN_TEXT.sub(lambda m: mask_id(m.group(0)), text)

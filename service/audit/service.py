@@ -18,10 +18,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..cases.models import Case
+from ..privacy import mask_ids_in
 from ..state import AppState
 from .models import AuditEvent
 
 SYSTEM = "system"
+REFUSALS = (401, 403, 404, 409)
 
 
 def _digest(prev_hash: str, chain: str, seq: int, case_id: int | None, at: datetime, actor: str,
@@ -54,6 +56,14 @@ def record(session: Session, *, case: Case | None, at: datetime, actor: str, typ
     else:
         session.execute(update(AppState).where(AppState.id == 1).values(audit_head=digest))
     return event
+
+
+def record_refusal(session: Session, at: datetime, actor: str, method: str, path: str, refusal: Exception) -> None:
+    """A refused request, on the system chain: who, what, and the status (ID numbers in it masked)."""
+    status = getattr(refusal, "status", None)
+    reason = mask_ids_in(str(getattr(refusal, "detail", refusal)))[:300]
+    record(session, case=None, at=at, actor=actor[:100], type="request.refused",
+           data={"status": status, "method": method, "path": mask_ids_in(path)[:200], "reason": reason})
 
 
 def _utc(at: datetime) -> datetime:

@@ -56,11 +56,13 @@ def list_cases(
     due_before: Annotated[date | None, Query(description="statutory due date before this date")] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 20,
+    id_number: Annotated[str | None, Query(pattern=r"^\d{17}[\dXx]$|^\d{15}$", description="cases naming this person")] = None,
 ) -> CasePage:
     """Cases in your region, newest first."""
     today = local_date(now)
     rows, total = service.search(session, user, today, status=status, kind=kind, region=region, element_id=element_id,
-                                 overdue=overdue, due_before=due_before, page=page, page_size=page_size, purpose=purpose)
+                                 overdue=overdue, due_before=due_before, page=page, page_size=page_size, purpose=purpose,
+                                 id_number=id_number)
     items = cases_out(session, services.registry, services.calendars.get(session), user, rows, today)
     return CasePage(items=items, total=total, page=page, page_size=page_size)
 

@@ -90,7 +90,7 @@ def complete(op: Operation, user: User, task_id: str, data: Any) -> Case:
         raise Conflict(f"case {case.number} is {case.status}")
     info = workflow.process_of(op, case).user_tasks.get(task.element_id)
     cleaned = validation.validate(info.form if info else (), data)
-    crosscheck.at_confirmation(op.session, case, task.element_id, cleaned, local_date(case.created_at).year)
+    crosscheck.at_confirmation(op.session, user, op.now, case, task.element_id, cleaned, local_date(case.created_at).year)
     task.status, task.completed_at, task.completed_by, task.data = "done", op.now, user.name, cleaned
     audit.record(op.session, case=case, at=op.now, actor=user.name, type="task.completed", element_id=task.element_id,
                  data={"task_id": task.id, "data": cleaned})
