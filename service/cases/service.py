@@ -156,12 +156,9 @@ def search(session: Session, user: User, today: date, *, status: str | None, kin
     query = scoped(select(Case), user, Case.region)
     if id_number:  # a person's cases, e.g. after a cross-check refusal named another township
         query = query.where(Case.id.in_(select(CasePerson.case_id).where(CasePerson.id_number == id_number.upper())))
-    if purpose:
-        query = query.where(Case.purpose == purpose)
-    if status:
-        query = query.where(Case.status == status)
-    if kind:
-        query = query.where(Case.kind == kind)
+    for column, value in ((Case.purpose, purpose), (Case.status, status), (Case.kind, kind)):
+        if value:
+            query = query.where(column == value)
     if region:
         query = query.where(within(Case.region, region))
     if element_id:
