@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     token_days: int = 365
     max_body_bytes: int = 2_500_000
     log_level: str = "info"
+    # the audit log's MAC key, kept outside the database (README, "Security"): the secret, or a file holding it
+    audit_key: str | None = None
+    audit_key_file: Path | None = None
     # what one evaluation of a diagram's expression or script may do (README, "Security")
     expression_max_source: Annotated[int, Field(ge=1)] = 4000
     expression_max_size: Annotated[int, Field(ge=100)] = 100_000

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from .audit import seal
 from .calendar.functions import FUNCTION_NAMES
 from .calendar.rules import RuleBook
 from .calendar.service import CalendarStore
@@ -58,6 +59,7 @@ class Services:
         if clock is None:
             clock = DatabaseClock(sessions) if settings.fake_clock else SystemClock()
         configure_limits(settings)
+        seal.configure(seal.load_key(settings.audit_key, settings.audit_key_file))
         rules = RuleBook.load(settings.processes_dir / "rules", settings.default_rule_pack)
         registry = Registry(FUNCTION_NAMES, probe=Probe(rules))
         followers = Followers()
