@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     token_days: int = 365
     max_body_bytes: int = 2_500_000
     log_level: str = "info"
+    metrics_token: str | None = None  # when set, /metrics answers only "Authorization: Bearer <token>"
     # the audit log's MAC key, kept outside the database (README, "Security"): the secret, or a file holding it
     audit_key: str | None = None
     audit_key_file: Path | None = None

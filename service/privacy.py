@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 FULL_ID_ROLES = ("township", "county")  # the caseworkers who check identities against the platforms
 # an 18-character resident ID (or a 15-digit old one) standing alone in free text
@@ -28,3 +29,17 @@ def id_for(role: str, id_number: str) -> str:
 def mask_ids_in(text: str) -> str:
     """Free text with every resident ID number in it masked as the ID fields are (``220283********1234``)."""
     return _ID_IN_TEXT.sub(lambda m: mask_id(m.group(0)), text)
+
+
+def data_for(role: str, value: Any) -> Any:
+    """Task data or history as a reader of this role may see it: free text (findings, notes, minutes) with
+    the resident ID numbers in it masked, as the ID fields are, for those who do not check identities."""
+    if role in FULL_ID_ROLES:
+        return value
+    if isinstance(value, str):
+        return mask_ids_in(value)
+    if isinstance(value, list):
+        return [data_for(role, item) for item in value]
+    if isinstance(value, dict):
+        return {key: data_for(role, item) for key, item in value.items()}
+    return value

@@ -13,7 +13,7 @@ from ..auth.service import require_role
 from ..cases.models import Case
 from ..cases.schemas import HistoryEvent, Kind
 from ..deps import CurrentUser, SessionDep
-from ..privacy import id_for
+from ..privacy import data_for, id_for
 from . import service
 from .models import Beneficiary
 from .schemas import BeneficiaryDetail, BeneficiaryOut, BeneficiaryPage, BeneficiaryStatus, CaseRef, RecheckClass, RecheckOut
@@ -67,5 +67,6 @@ def beneficiary_history(beneficiary_id: BeneficiaryId, session: SessionDep, user
     """What happened to the beneficiary, oldest first: registered, rechecks opened, continued, adjusted, stopped."""
     require_role(user, *READERS)
     b = service.load(session, user, beneficiary_id)
-    return [HistoryEvent(at=e.at, actor=e.actor, type=e.type, element_id=e.element_id, data=e.data)
+    return [HistoryEvent(at=e.at, actor=e.actor, type=e.type, element_id=e.element_id,
+                         data=data_for(user.role, e.data))
             for e in service.history(session, b)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import yaml
 from pydantic import (
@@ -120,15 +120,32 @@ class RulePackError(ValueError):
     """A pack file that does not load, with the file and the reason."""
 
 
+class _PlainLoader(yaml.SafeLoader):
+    """Safe YAML without aliases: a few ``*refs`` could otherwise stand for billions of nodes."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in a rule pack",
+                                              self.peek_event().start_mark)
+        return super().compose_node(parent, index)
+
+
 def parse_pack(text: str, origin: str) -> RulePack:
+    """A rule pack from YAML; anything wrong with it (syntax, a 5000-digit number, 2026-02-30, nesting) is refused."""
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=_PlainLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise RulePackError(f"{origin}: not valid YAML: {exc}") from None
+    except (ValueError, OverflowError) as exc:  # a date like 2026-02-30, an hour 25, a number too long to read
+        raise RulePackError(f"{origin}: a value cannot be read: {exc}") from None
+    except RecursionError:
+        raise RulePackError(f"{origin}: nested too deeply") from None
     if not isinstance(raw, dict):
         raise RulePackError(f"{origin}: a rule pack is a mapping with id, name, regions, effective_from, kinds, numbers")
     try:
         return RulePack.model_validate(raw)
+    except RecursionError:
+        raise RulePackError(f"{origin}: nested too deeply") from None
     except ValidationError as exc:
         reasons = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
         raise RulePackError(f"{origin}: {reasons}") from None

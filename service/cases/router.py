@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from ..clock import local_date
 from ..definitions.schemas import MigrateIn, MigrationOut
 from ..deps import CurrentUser, NowDep, ServicesDep, SessionDep
+from ..privacy import data_for
 from . import service, version_migration, workflow
 from .present import case_out, cases_out
 from .schemas import (
@@ -76,7 +77,8 @@ def get_case(case_id: CaseId, services: ServicesDep, session: SessionDep, user: 
 def case_history(case_id: CaseId, session: SessionDep, user: CurrentUser) -> list[HistoryEvent]:
     """The case's audit events, oldest first."""
     case = service.load(session, user, case_id)
-    return [HistoryEvent(at=e.at, actor=e.actor, type=e.type, element_id=e.element_id, data=e.data)
+    return [HistoryEvent(at=e.at, actor=e.actor, type=e.type, element_id=e.element_id,
+                         data=data_for(user.role, e.data))
             for e in service.history(session, case)]
 
 
