@@ -93,23 +93,25 @@ def _events(session: Session) -> Iterator[AuditEvent]:
     yield from session.scalars(query)
 
 
-def _event_problem(event: AuditEvent, seq: int, prev: str, covered: int) -> str | None:
+def _event_problem(event: AuditEvent, seq: int, prev: str, covered: int | None) -> str | None:
     if event.seq != seq + 1 or event.prev_hash != prev:
         return f"does not follow #{seq} of its chain"
     expected = _digest(prev, event.chain, event.seq, event.case_id, _utc(event.at), event.actor, event.type,
                        event.element_id, event.data)
     if expected != event.hash:
         return "hash does not match its contents"
-    if seal.keyed() and not seal.mac_holds(event.hash, event.mac) and not (event.mac is None and event.seq <= covered):
+    unsigned_ok = event.mac is None and (covered is None or event.seq <= covered)
+    if seal.keyed() and not seal.mac_holds(event.hash, event.mac) and not unsigned_ok:
         return "its MAC does not hold under the audit key (changed or added without the key)"
     return None
 
 
-def verify(session: Session, checkpoints: Sequence[seal.Checkpoint] = ()) -> Verdict:
+def verify(session: Session, checkpoints: Sequence[seal.Checkpoint] = (), *, unsigned_ok: bool = False) -> Verdict:
     """Walk every chain; the first event whose hash, link or MAC does not hold, or a checkpoint it left, is named.
 
     With the audit key set, every event must carry a valid MAC, except events older than a checkpoint
-    (recorded before the key was set): the checkpoint's hash covers them.
+    (recorded before the key was set): the checkpoint's hash covers them. ``unsigned_ok``: events
+    without a MAC pass (the first checkpoint after a key is set, which then covers them).
     """
     wanted = {(chain, seq): (point.at, digest) for point in checkpoints for chain, (seq, digest) in point.heads.items()}
     covered: dict[str, int] = {}
@@ -120,7 +122,7 @@ def verify(session: Session, checkpoints: Sequence[seal.Checkpoint] = ()) -> Ver
     for event in _events(session):
         count += 1
         seq, prev = last.get(event.chain, (0, ""))
-        problem = _event_problem(event, seq, prev, covered.get(event.chain, 0))
+        problem = _event_problem(event, seq, prev, None if unsigned_ok else covered.get(event.chain, 0))
         point = wanted.pop((event.chain, event.seq), None)
         if problem is None and point is not None and point[1] != event.hash:
             problem = f"differs from the checkpoint of {point[0]}"

@@ -10,6 +10,7 @@ from typing import Any
 from ..engine import ExpressionError, FieldSpec
 from ..engine.expressions import evaluate
 from ..errors import Invalid, problem
+from ..privacy import mask_ids_in
 
 MAX_STRING, MAX_TEXT, MAX_ITEMS = 200, 10_000, 100
 
@@ -27,7 +28,7 @@ def _check_list(field: FieldSpec, value: Any) -> tuple[Any, str | None]:
     for item in value:
         if not isinstance(item, str) or not item.strip() or len(item) > MAX_STRING:
             return value, f"each item must be a non-empty text of at most {MAX_STRING} characters"
-        items.append(item.strip())
+        items.append(mask_ids_in(item.strip()))
     if field.min_items is not None and len(items) < field.min_items:
         return items, f"at least {field.min_items} required (got {len(items)})"
     return items, None
@@ -59,7 +60,7 @@ def _check_value(field: FieldSpec, value: Any) -> tuple[Any, str | None]:  # noq
         limit = MAX_STRING if kind == "string" else MAX_TEXT
         if not isinstance(value, str):
             return value, "must be a text"
-        return value.strip(), None if len(value) <= limit else f"at most {limit} characters"
+        return mask_ids_in(value.strip()), None if len(value) <= limit else f"at most {limit} characters"
     if kind == "enum":
         return value, None if value in field.options else f"must be one of {', '.join(field.options)}"
     if kind == "date":

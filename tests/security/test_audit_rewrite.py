@@ -104,19 +104,25 @@ def test_a_forged_checkpoint_is_refused_under_the_key(keyed: None, api: Api) -> 
 
 def test_the_command_checks_key_and_checkpoints(tmp_path: Path) -> None:
     (tmp_path / "key").write_bytes(KEY)
-    env = {**os.environ, "JIUZHU_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "PYTHONPATH": str(ROOT),
-           "JIUZHU_AUDIT_KEY_FILE": str(tmp_path / "key")}
+    env = {**os.environ, "JIUZHU_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "PYTHONPATH": str(ROOT)}
+    heads_file = str(tmp_path / "heads.jsonl")
 
-    def jiuzhu(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "service.cli", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                              timeout=120)
+    def jiuzhu(*args: str, key: bool = True) -> subprocess.CompletedProcess[str]:
+        extra = {"JIUZHU_AUDIT_KEY_FILE": str(tmp_path / "key")} if key else {}
+        return subprocess.run([sys.executable, "-m", "service.cli", *args], cwd=ROOT, env={**env, **extra}, capture_output=True,
+                              text=True, timeout=120)
 
-    assert jiuzhu("demo").returncode == 0
-    assert jiuzhu("audit", "checkpoint", str(tmp_path / "heads.jsonl")).returncode == 0
-    out = jiuzhu("audit", "verify", "--checkpoints", str(tmp_path / "heads.jsonl")).stdout.splitlines()
-    assert out[-1] == "ok" and "MAC holds" in "\n".join(out)
+    assert jiuzhu("demo", key=False).returncode == 0  # a log written before the key was set
+    unkeyed = jiuzhu("audit", "verify", key=False).stdout.splitlines()
+    assert unkeyed[-1] == "ok" and any("no audit key" in line for line in unkeyed)
+    refused = jiuzhu("audit", "verify")  # with the key, unsigned events need a checkpoint
+    assert refused.returncode != 0 and "MAC does not hold" in refused.stdout
+    assert jiuzhu("audit", "checkpoint", heads_file).returncode == 0  # covers the unsigned events from now on
+    assert jiuzhu("user", "add", "late", "--role", "county", "--region", "220283000000").returncode == 0  # signed
+    out = jiuzhu("audit", "verify", "--checkpoints", heads_file).stdout.splitlines()
+    assert out[-1] == "ok" and any("MAC holds" in line for line in out)
     with sqlite3.connect(tmp_path / "cli.db") as db:
         db.execute("drop trigger audit_events_no_update")
         db.execute("update audit_events set actor = 'x' where id = 3")
-    broken = jiuzhu("audit", "verify")
+    broken = jiuzhu("audit", "verify", "--checkpoints", heads_file)
     assert broken.returncode != 0 and "event 3" in broken.stdout
