@@ -98,6 +98,8 @@ def main() -> None:
         print(f"{safe * 1e6:8.2f} µs safe  {bare * 1e6:6.2f} µs eval  ×{safe / bare:5.1f}  {source}")
     geo = statistics.geometric_mean([safe / bare for _, safe, bare in rows])
     print(f"expressions: safe evaluator / eval, geometric mean ×{geo:.1f}")
+    if not args.walks:
+        return
     service, bare = completions(args.walks)
     print(f"task completion (median step): service engine {service * 1e3:.2f} ms, bare SpiffWorkflow {bare * 1e3:.2f} ms, "
           f"ratio ×{service / bare:.2f}")

@@ -194,7 +194,6 @@ class _Compiler:
             allowed = SAFE_METHODS.get(type(obj), set())
             if method not in allowed:
                 raise ValueError(f"'.{method}' is not allowed on {type(obj).__name__}")
-            f.bound(obj)
             result = getattr(obj, method)(*[f.bound(a(f)) for a in args])
             if isinstance(obj, dict) and method in ("keys", "values", "items"):
                 result = list(result)

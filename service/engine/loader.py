@@ -85,6 +85,7 @@ class CompiledProcess:
     messages: frozenset[str]
     decisions: dict[str, str] = field(default_factory=dict)  # decision id -> checksum used
     decision_tasks: dict[str, str] = field(default_factory=dict)  # decision id -> the business rule task calling it
+    cycles: bool = False  # whether any timer is a cycle (each operation then checks their catch-up)
 
 
 def checksum(data: bytes) -> str:
@@ -247,8 +248,7 @@ def compile_bpmn(data: bytes, decisions: Mapping[str, CompiledDecision], known_f
                  probe: Probe | None = None, now: datetime | None = None) -> CompiledProcess:
     """Check and parse a BPMN file; raises DefinitionInvalid naming each element and reason.
 
-    ``now`` is the deploy's instant: a cycle timer that would start further back than the catch-up
-    limit is refused against it (stored versions are compiled again without it).
+    ``now``: the deploy's instant, against which a cycle timer's catch-up is checked (limits.py).
     """
     root = parse_xml(data)
     if file_kind(root) != "bpmn":
@@ -290,6 +290,7 @@ def compile_bpmn(data: bytes, decisions: Mapping[str, CompiledDecision], known_f
         messages=messages,
         decisions={d: decisions[d].checksum for d in called},
         decision_tasks=called,
+        cycles=any(True for _ in root.iter(f"{{{BPMN_NS}}}timeCycle")),
     )
 
 

@@ -287,7 +287,8 @@ class Instance:
             action()
             self.workflow.do_engine_steps(did_complete_task=lambda task: budget.step(getattr(task.task_spec, "bpmn_id", None),
                                                                                      task.depth))
-            self._check_cycles(host.now)
+            if self.process.cycles:
+                self._check_cycles(host.now)
             return self._snapshot(host, before)
 
     def _check_cycles(self, now: datetime) -> None:
