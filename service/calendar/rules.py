@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import yaml
 from pydantic import (
@@ -120,20 +120,29 @@ class RulePackError(ValueError):
     """A pack file that does not load, with the file and the reason."""
 
 
-class _PlainLoader(yaml.SafeLoader):
-    """Safe YAML without aliases: a few ``*refs`` could otherwise stand for billions of nodes."""
+def _refuse_aliases(text: str) -> None:
+    """Safe YAML without aliases: a few ``*refs`` could otherwise stand for billions of nodes.
 
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in a rule pack",
-                                              self.peek_event().start_mark)
-        return super().compose_node(parent, index)
+    The document is composed (which refuses deep nesting early) and a node met twice is an alias.
+    """
+    seen: set[int] = set()
+    stack = [yaml.compose(text, Loader=yaml.SafeLoader)]
+    while stack:
+        node = stack.pop()
+        if node is None or isinstance(node, yaml.ScalarNode):
+            continue
+        if id(node) in seen:
+            raise yaml.YAMLError("aliases (*name) are not allowed in a rule pack")
+        seen.add(id(node))
+        for item in node.value:
+            stack.extend(item if isinstance(item, tuple) else (item,))
 
 
 def parse_pack(text: str, origin: str) -> RulePack:
     """A rule pack from YAML; anything wrong with it (syntax, a 5000-digit number, 2026-02-30, nesting) is refused."""
     try:
-        raw = yaml.load(text, Loader=_PlainLoader)  # noqa: S506 - a SafeLoader subclass
+        _refuse_aliases(text)
+        raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise RulePackError(f"{origin}: not valid YAML: {exc}") from None
     except (ValueError, OverflowError) as exc:  # a date like 2026-02-30, an hour 25, a number too long to read
