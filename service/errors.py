@@ -12,7 +12,7 @@ class ServiceError(Exception):
 
     status = 500
 
-    def __init__(self, detail: Any, persist: Callable[[Any], None] | None = None) -> None:
+    def __init__(self, detail: Any, persist: Callable[[Any], object] | None = None) -> None:
         super().__init__(detail if isinstance(detail, str) else repr(detail))
         self.detail = detail
         self.persist = persist
@@ -41,7 +41,7 @@ class Incident(Conflict):
     the case is marked with the incident so supervisors and designers see it.
     """
 
-    def __init__(self, detail: Any, persist: Callable[[Any], None]) -> None:
+    def __init__(self, detail: Any, persist: Callable[[Any], object]) -> None:
         super().__init__(detail, persist)
 
 

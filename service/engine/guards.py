@@ -40,7 +40,7 @@ def configure(limits: Limits) -> None:
     LIMITS = limits
 
 
-SAFE_METHODS = {
+SAFE_METHODS: dict[type, set[str]] = {
     str: {"lower", "upper", "strip", "startswith", "endswith"},
     dict: {"get", "keys", "values", "items"},
 }
