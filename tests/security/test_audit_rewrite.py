@@ -102,6 +102,7 @@ def test_a_forged_checkpoint_is_refused_under_the_key(keyed: None, api: Api) -> 
         seal.read_checkpoints([line.replace('"case:1":[', '"case:1":[9')])
 
 
+@pytest.mark.slow
 def test_the_command_checks_key_and_checkpoints(tmp_path: Path) -> None:
     (tmp_path / "key").write_bytes(KEY)
     env = {**os.environ, "JIUZHU_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "PYTHONPATH": str(ROOT)}
