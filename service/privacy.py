@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
+
+from stdnum.cn import ric
 
 FULL_ID_ROLES = ("township", "county")  # the caseworkers who check identities against the platforms
 # an 18-character resident ID (or a 15-digit old one) standing alone in free text
@@ -26,9 +29,27 @@ def id_for(role: str, id_number: str) -> str:
     return id_number if role in FULL_ID_ROLES else mask_id(id_number)
 
 
+def mask_account(account: str | None) -> str | None:
+    """A bank account with only its last four characters: ``6228480012345678`` → ``************5678``."""
+    if not account:
+        return account
+    return "*" * max(len(account) - 4, 0) + account[-4:]
+
+
+def _looks_like_id(candidate: str) -> bool:
+    """A checksum-valid 18-character ID, or a 15-digit one with a real birth date (not any long number)."""
+    if len(candidate) == 18:
+        return bool(ric.is_valid(candidate.upper()))
+    try:
+        date(1900 + int(candidate[6:8]), int(candidate[8:10]), int(candidate[10:12]))
+    except ValueError:
+        return False
+    return True
+
+
 def mask_ids_in(text: str) -> str:
     """Free text with every resident ID number in it masked as the ID fields are (``220283********1234``)."""
-    return _ID_IN_TEXT.sub(lambda m: mask_id(m.group(0)), text)
+    return _ID_IN_TEXT.sub(lambda m: mask_id(m.group(0)) if _looks_like_id(m.group(0)) else m.group(0), text)
 
 
 def data_for(role: str, value: Any) -> Any:
