@@ -38,10 +38,12 @@ def mask_account(account: str | None) -> str | None:
 
 def _looks_like_id(candidate: str) -> bool:
     """A checksum-valid 18-character ID, or a 15-digit one with a real birth date (not any long number)."""
-    if len(candidate) == 18:
-        return bool(ric.is_valid(candidate.upper()))
+    number = candidate.upper()
+    born = (number[6:10], number[10:12], number[12:14]) if len(number) == 18 else ("19" + number[6:8], number[8:10], number[10:12])
+    if len(number) == 18 and number[-1] != ric.calc_check_digit(number):
+        return False
     try:
-        date(1900 + int(candidate[6:8]), int(candidate[8:10]), int(candidate[10:12]))
+        date(int(born[0]), int(born[1]), int(born[2]))
     except ValueError:
         return False
     return True
