@@ -11,6 +11,7 @@ class ServiceError(Exception):
     event): the request's own changes are rolled back, then it runs in a new transaction."""
 
     status = 500
+    headers: dict[str, str] | None = None
 
     def __init__(self, detail: Any, persist: Callable[[Any], object] | None = None) -> None:
         super().__init__(detail if isinstance(detail, str) else repr(detail))
@@ -43,6 +44,16 @@ class Incident(Conflict):
 
     def __init__(self, detail: Any, persist: Callable[[Any], object]) -> None:
         super().__init__(detail, persist)
+
+
+class TooManyRequests(ServiceError):
+    """429: the client sent more than its share; ``retry_after`` seconds until it may try again."""
+
+    status = 429
+
+    def __init__(self, detail: Any, retry_after: int) -> None:
+        super().__init__(detail)
+        self.headers = {"Retry-After": str(retry_after)}
 
 
 class Invalid(ServiceError):
