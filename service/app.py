@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -49,19 +50,33 @@ Errors are `{"detail": ...}`: 422 lists each problem with its field path, 409 na
 """
 
 
+MAX_PROBLEMS = 50  # a 422 lists this many problems, then says how many more there were
+_LONE_SURROGATE = re.compile(rb"(?<!\\)\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+                             rb"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})(?<!\\)\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+
+
 def _clean(errors: list[Any]) -> list[dict[str, Any]]:
     """Validation errors without the submitted values (they may hold ID numbers)."""
     return [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))} for e in errors]
 
 
+def _capped(problems: list[Any]) -> list[Any]:
+    """At most MAX_PROBLEMS problems, and a last one saying how many were left out (a body of 100,000 bad keys)."""
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    more = len(problems) - MAX_PROBLEMS
+    return [*problems[:MAX_PROBLEMS], {"loc": ["body"], "msg": f"and {more} more problems", "type": "too_many_problems"}]
+
+
 def _handlers(app: FastAPI) -> None:
     @app.exception_handler(ServiceError)
     async def service_error(_: Request, exc: ServiceError) -> JSONResponse:
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status, headers=exc.headers)
+        detail = _capped(exc.detail) if isinstance(exc.detail, list) else exc.detail
+        return JSONResponse({"detail": detail}, status_code=exc.status, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
-        return JSONResponse({"detail": _clean(list(exc.errors()))}, status_code=422)
+        return JSONResponse({"detail": _clean(_capped(list(exc.errors())))}, status_code=422)
 
     @app.exception_handler(StaleDataError)
     async def stale(_: Request, exc: StaleDataError) -> JSONResponse:
@@ -91,6 +106,10 @@ def _body_limit(app: FastAPI, limit: int) -> None:
                 if len(body) > limit:
                     return JSONResponse({"detail": f"request body larger than {limit} bytes"}, status_code=413)
             request._body = body  # already read; let the handler see it
+        json_body = request.method in ("POST", "PUT", "PATCH") and "json" in request.headers.get("content-type", "")
+        if json_body and _LONE_SURROGATE.search(await request.body()):
+            return JSONResponse({"detail": [{"loc": ["body"], "msg": "a text holds a lone surrogate (such as \\ud800): "
+                                             "not valid Unicode", "type": "unicode_error"}]}, status_code=422)
         return await call_next(request)
 
 

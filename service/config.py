@@ -5,7 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Annotated
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent  # the checkout, when running from one
@@ -39,6 +41,22 @@ class Settings(BaseSettings):
     public_report_window_seconds: int = 3600
     public_report_max_bytes: int = 20_000  # a report's body; larger → 413
     log_level: str = "info"
+    metrics_token: str | None = None  # when set, /metrics answers only "Authorization: Bearer <token>"
+    # the audit log's MAC key, kept outside the database (README, "Security"): the secret, or a file holding it
+    audit_key: str | None = None
+    audit_key_file: Path | None = None
+    # what one evaluation of a diagram's expression or script may do (README, "Security")
+    expression_max_source: Annotated[int, Field(ge=1)] = 4000
+    expression_max_size: Annotated[int, Field(ge=100)] = 100_000
+    expression_max_int_bits: Annotated[int, Field(ge=64)] = 4096
+    expression_max_steps: Annotated[int, Field(ge=1)] = 10_000
+    expression_cpu_seconds: Annotated[float, Field(gt=0)] = 0.5
+    # what one diagram may make the engine do
+    engine_max_instances: Annotated[int, Field(ge=1)] = 1000
+    engine_max_cycle_catchup: Annotated[int, Field(ge=1)] = 100
+    engine_max_call_depth: Annotated[int, Field(ge=1)] = 5
+    engine_max_steps: Annotated[int, Field(ge=1)] = 2000
+    engine_operation_cpu_seconds: Annotated[float, Field(gt=0)] = 10.0
 
 
 @lru_cache

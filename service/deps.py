@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Annotated
@@ -9,10 +10,13 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from .audit import service as audit
 from .auth.models import User
 from .auth.service import authenticate
-from .errors import Incident, Unauthorized
+from .errors import ServiceError, Unauthorized
 from .services import Services
+
+log = logging.getLogger("jiuzhu")
 
 
 def get_services(request: Request) -> Services:
@@ -23,22 +27,40 @@ def get_services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def get_session(services: ServicesDep) -> Iterator[Session]:
-    """One request, one transaction: commit when the handler returns, roll back when it raises."""
+def get_session(request: Request, services: ServicesDep) -> Iterator[Session]:
+    """One request, one transaction: commit when the handler returns, roll back when it raises.
+
+    A refusal (401, 403, 404, 409) rolls back the request's changes, then records what must outlive
+    it (an incident, a cross-check hit) and the refusal itself in the audit log.
+    """
     session = services.sessions()
     try:
         yield session
         session.commit()
-    except Incident as incident:
+    except ServiceError as refusal:
         session.rollback()
-        incident.persist(session)
-        session.commit()
+        _record_refusal(request, services, session, refusal)
         raise
     except BaseException:
         session.rollback()
         raise
     finally:
         session.close()
+
+
+def _record_refusal(request: Request, services: ServicesDep, session: Session, refusal: ServiceError) -> None:
+    if refusal.persist is None and refusal.status not in audit.REFUSALS:
+        return
+    try:
+        if refusal.persist is not None:
+            refusal.persist(session)
+        if refusal.status in audit.REFUSALS:
+            actor = getattr(request.state, "user", None) or "anonymous"
+            audit.record_refusal(session, get_now(request, services), actor, request.method, request.url.path, refusal)
+        session.commit()
+    except Exception:  # noqa: BLE001 - the refusal is answered even when its record cannot be written
+        log.exception("could not record a %s refusal", refusal.status)
+        session.rollback()
 
 
 # "function" scope: the commit happens before the response is sent, so a 200 means the change is

@@ -7,12 +7,16 @@ from typing import Any
 
 
 class ServiceError(Exception):
+    """``persist``, when set, writes something that must outlive the refusal (an incident, an audit
+    event): the request's own changes are rolled back, then it runs in a new transaction."""
+
     status = 500
     headers: dict[str, str] | None = None
 
-    def __init__(self, detail: Any) -> None:
+    def __init__(self, detail: Any, persist: Callable[[Any], object] | None = None) -> None:
         super().__init__(detail if isinstance(detail, str) else repr(detail))
         self.detail = detail
+        self.persist = persist
 
 
 class NotFound(ServiceError):
@@ -39,8 +43,7 @@ class Incident(Conflict):
     """
 
     def __init__(self, detail: Any, persist: Callable[[Any], object]) -> None:
-        super().__init__(detail)
-        self.persist = persist
+        super().__init__(detail, persist)
 
 
 class TooManyRequests(ServiceError):

@@ -10,6 +10,7 @@ Timer workers (``jiuzhu worker``) are separate programs: each serves its own ``/
 
 from __future__ import annotations
 
+import hmac
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -118,6 +119,10 @@ def install(app: FastAPI) -> None:
         from .clock import local_date
 
         services: Any = request.app.state.services
+        token = services.settings.metrics_token
+        if token and not hmac.compare_digest(request.headers.get("authorization", "").encode(), f"Bearer {token}".encode()):
+            return Response("metrics need the token set in JIUZHU_METRICS_TOKEN", status_code=401,
+                            headers={"WWW-Authenticate": "Bearer"})
 
         def overdue() -> int:
             with services.sessions() as session:

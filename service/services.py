@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from .audit import seal
 from .calendar.functions import FUNCTION_NAMES
 from .calendar.packfiles import load_book
 from .calendar.rules import RuleBook
@@ -22,7 +23,20 @@ from .config import Settings
 from .db import make_engine, make_session_factory
 from .definitions.probe import Probe
 from .definitions.service import Registry
+from .engine import guards, limits
 from .events import Followers
+
+
+def configure_limits(settings: Settings) -> None:
+    """The evaluator's and the engine's limits, from the settings, for this whole process."""
+    limits.configure(
+        limits.EngineLimits(max_instances=settings.engine_max_instances, max_cycle_catchup=settings.engine_max_cycle_catchup,
+                            max_call_depth=settings.engine_max_call_depth, max_steps=settings.engine_max_steps,
+                            operation_cpu_seconds=settings.engine_operation_cpu_seconds),
+        guards.Limits(max_source=settings.expression_max_source, max_size=settings.expression_max_size,
+                      max_int_bits=settings.expression_max_int_bits, max_steps=settings.expression_max_steps,
+                      cpu_seconds=settings.expression_cpu_seconds),
+    )
 
 
 @dataclass
@@ -45,6 +59,8 @@ class Services:
         sessions = make_session_factory(engine)
         if clock is None:
             clock = DatabaseClock(sessions) if settings.fake_clock else SystemClock()
+        configure_limits(settings)
+        seal.configure(seal.load_key(settings.audit_key, settings.audit_key_file))
         rules = load_book(settings.processes_dir / "rules", settings.default_rule_pack)
         registry = Registry(FUNCTION_NAMES, probe=Probe(rules))
         followers = Followers()

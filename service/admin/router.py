@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends
-from sqlalchemy import update
+from sqlalchemy import select, update
 
+from ..audit import service as audit
 from ..auth.service import require_role
 from ..dates import SHANGHAI
 from ..db import transaction
@@ -32,7 +33,10 @@ def set_clock(body: ClockIn, services: ServicesDep, user: CurrentUser) -> ClockO
     require_role(user, "admin")
     now = body.now if body.now.tzinfo else body.now.replace(tzinfo=SHANGHAI)
     with transaction(services.sessions) as session:
+        before = session.scalar(select(AppState.fake_now).where(AppState.id == 1))
         session.execute(update(AppState).where(AppState.id == 1).values(fake_now=now))
+        audit.record(session, case=None, at=now, actor=user.name, type="clock.set",
+                     data={"from": before.isoformat() if before else None, "to": now.isoformat()})
     fired = fire_all_due(services, now)
     scheduled = run_due_schedules(services, now)
     return ClockOut(now=now.astimezone(SHANGHAI), fired=fired, rechecks_started=scheduled.rechecks,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -18,10 +18,13 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..cases.models import Case
+from ..privacy import mask_ids_in
 from ..state import AppState
+from . import seal
 from .models import AuditEvent
 
 SYSTEM = "system"
+REFUSALS = (401, 403, 404, 409)
 
 
 def _digest(prev_hash: str, chain: str, seq: int, case_id: int | None, at: datetime, actor: str,
@@ -47,13 +50,21 @@ def record(session: Session, *, case: Case | None, at: datetime, actor: str, typ
         chain, seq, prev = SYSTEM, seq_row[0], seq_row[1]
     digest = _digest(prev, chain, seq, case.id if case else None, _utc(at), actor, type, element_id, payload)
     event = AuditEvent(chain=chain, seq=seq, case_id=case.id if case else None, at=at, actor=actor, type=type,
-                       element_id=element_id, data=payload, prev_hash=prev, hash=digest)
+                       element_id=element_id, data=payload, prev_hash=prev, hash=digest, mac=seal.mac(digest))
     session.add(event)
     if case is not None:
         case.audit_seq, case.audit_head = seq, digest
     else:
         session.execute(update(AppState).where(AppState.id == 1).values(audit_head=digest))
     return event
+
+
+def record_refusal(session: Session, at: datetime, actor: str, method: str, path: str, refusal: Exception) -> None:
+    """A refused request, on the system chain: who, what, and the status (ID numbers in it masked)."""
+    status = getattr(refusal, "status", None)
+    reason = mask_ids_in(str(getattr(refusal, "detail", refusal)))[:300]
+    record(session, case=None, at=at, actor=actor[:100], type="request.refused",
+           data={"status": status, "method": method, "path": mask_ids_in(path)[:200], "reason": reason})
 
 
 def _utc(at: datetime) -> datetime:
@@ -65,13 +76,16 @@ class Verdict:
     ok: bool
     events: int
     broken: str | None = None
+    keyed: bool = False
+    checkpoints: int = 0
 
 
-def _heads(session: Session) -> dict[str, tuple[int, str]]:
-    heads = {f"case:{cid}": (seq, head) for cid, seq, head in session.execute(select(Case.id, Case.audit_seq, Case.audit_head))}
+def heads(session: Session) -> dict[str, tuple[int, str]]:
+    """Every chain's head as the database says: (number of its last event, that event's hash)."""
+    found = {f"case:{cid}": (seq, head) for cid, seq, head in session.execute(select(Case.id, Case.audit_seq, Case.audit_head))}
     state = session.get(AppState, 1)
-    heads[SYSTEM] = (state.audit_seq, state.audit_head) if state else (0, "")
-    return heads
+    found[SYSTEM] = (state.audit_seq, state.audit_head) if state else (0, "")
+    return found
 
 
 def _events(session: Session) -> Iterator[AuditEvent]:
@@ -79,23 +93,46 @@ def _events(session: Session) -> Iterator[AuditEvent]:
     yield from session.scalars(query)
 
 
-def verify(session: Session) -> Verdict:
-    """Walk every chain; the first event whose hash or link does not hold is named."""
-    heads = _heads(session)
+def _event_problem(event: AuditEvent, seq: int, prev: str, covered: int | None) -> str | None:
+    if event.seq != seq + 1 or event.prev_hash != prev:
+        return f"does not follow #{seq} of its chain"
+    expected = _digest(prev, event.chain, event.seq, event.case_id, _utc(event.at), event.actor, event.type,
+                       event.element_id, event.data)
+    if expected != event.hash:
+        return "hash does not match its contents"
+    unsigned_ok = event.mac is None and (covered is None or event.seq <= covered)
+    if seal.keyed() and not seal.mac_holds(event.hash, event.mac) and not unsigned_ok:
+        return "its MAC does not hold under the audit key (changed or added without the key)"
+    return None
+
+
+def verify(session: Session, checkpoints: Sequence[seal.Checkpoint] = (), *, unsigned_ok: bool = False) -> Verdict:
+    """Walk every chain; the first event whose hash, link or MAC does not hold, or a checkpoint it left, is named.
+
+    With the audit key set, every event must carry a valid MAC, except events older than a checkpoint
+    (recorded before the key was set): the checkpoint's hash covers them. ``unsigned_ok``: events
+    without a MAC pass (the first checkpoint after a key is set, which then covers them).
+    """
+    wanted = {(chain, seq): (point.at, digest) for point in checkpoints for chain, (seq, digest) in point.heads.items()}
+    covered: dict[str, int] = {}
+    for chain, seq in wanted:
+        covered[chain] = max(covered.get(chain, 0), seq)
     last: dict[str, tuple[int, str]] = {}
     count = 0
     for event in _events(session):
         count += 1
         seq, prev = last.get(event.chain, (0, ""))
-        name = f"event {event.id} ({event.chain} #{event.seq}, {event.type})"
-        if event.seq != seq + 1 or event.prev_hash != prev:
-            return Verdict(False, count, f"{name}: does not follow #{seq} of its chain")
-        expected = _digest(prev, event.chain, event.seq, event.case_id, _utc(event.at), event.actor, event.type,
-                           event.element_id, event.data)
-        if expected != event.hash:
-            return Verdict(False, count, f"{name}: hash does not match its contents")
+        problem = _event_problem(event, seq, prev, None if unsigned_ok else covered.get(event.chain, 0))
+        point = wanted.pop((event.chain, event.seq), None)
+        if problem is None and point is not None and point[1] != event.hash:
+            problem = f"differs from the checkpoint of {point[0]}"
+        if problem:
+            return Verdict(False, count, f"event {event.id} ({event.chain} #{event.seq}, {event.type}): {problem}")
         last[event.chain] = (event.seq, event.hash)
-    for chain, (seq, head) in heads.items():
+    if wanted:
+        (chain, seq), (at, _) = min(wanted.items())
+        return Verdict(False, count, f"chain {chain}: the checkpoint of {at} recorded #{seq}, which is gone")
+    for chain, (seq, head) in heads(session).items():
         if last.get(chain, (0, "")) != (seq, head):
             return Verdict(False, count, f"chain {chain}: ends at #{last.get(chain, (0, ''))[0]} but its head says #{seq}")
-    return Verdict(True, count)
+    return Verdict(True, count, keyed=seal.keyed(), checkpoints=len(checkpoints))

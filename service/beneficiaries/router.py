@@ -17,7 +17,7 @@ from ..cases.workflow import Operation
 from ..clock import local_date
 from ..dates import add_months
 from ..deps import CurrentUser, NowDep, ServicesDep, SessionDep
-from ..privacy import id_for, mask_account
+from ..privacy import data_for, id_for, mask_account
 from . import periodic, service
 from .models import Beneficiary, PeriodicReport
 from .schemas import (
@@ -92,7 +92,8 @@ def beneficiary_history(beneficiary_id: BeneficiaryId, session: SessionDep, user
     """What happened to the beneficiary, oldest first: registered, rechecks opened, continued, adjusted, stopped."""
     require_role(user, *READERS)
     b = service.load(session, user, beneficiary_id)
-    return [HistoryEvent(at=e.at, actor=e.actor, type=e.type, element_id=e.element_id, data=e.data)
+    return [HistoryEvent(at=e.at, actor=e.actor, type=e.type, element_id=e.element_id,
+                         data=data_for(user.role, e.data))
             for e in service.history(session, b)]
 
 

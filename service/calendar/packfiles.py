@@ -21,11 +21,35 @@ Raw = dict[str, Any]
 MAX_DEPTH = 5  # a chain of extends longer than this is refused (and so is a cycle)
 
 
+def _refuse_aliases(text: str) -> None:
+    """Safe YAML without aliases: a few ``*refs`` could otherwise stand for billions of nodes.
+
+    The document is composed (which refuses deep nesting early) and a node met twice is an alias.
+    """
+    seen: set[int] = set()
+    stack = [yaml.compose(text, Loader=yaml.SafeLoader)]
+    while stack:
+        node = stack.pop()
+        if node is None or isinstance(node, yaml.ScalarNode):
+            continue
+        if id(node) in seen:
+            raise yaml.YAMLError("aliases (*name) are not allowed in a rule pack")
+        seen.add(id(node))
+        for item in node.value:
+            stack.extend(item if isinstance(item, tuple) else (item,))
+
+
 def read_raw(text: str, origin: str) -> Raw:
+    """A pack file's mapping; anything wrong with it (syntax, a 5000-digit number, 2026-02-30, nesting) is refused."""
     try:
+        _refuse_aliases(text)
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise RulePackError(f"{origin}: not valid YAML: {exc}") from None
+    except (ValueError, OverflowError) as exc:  # a date like 2026-02-30, an hour 25, a number too long to read
+        raise RulePackError(f"{origin}: a value cannot be read: {exc}") from None
+    except RecursionError:
+        raise RulePackError(f"{origin}: nested too deeply") from None
     if not isinstance(raw, dict):
         raise RulePackError(f"{origin}: a rule pack is a mapping with id, name, regions, effective_from, kinds, numbers")
     return raw
@@ -120,6 +144,8 @@ def resolve(raw: Raw, origin: str, lookup: Callable[[str], Raw | None], depth: i
 def validate(raw: Raw, origin: str) -> RulePack:
     try:
         return RulePack.model_validate(raw)
+    except RecursionError:
+        raise RulePackError(f"{origin}: nested too deeply") from None
     except ValidationError as exc:
         reasons = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
         raise RulePackError(f"{origin}: {reasons}") from None

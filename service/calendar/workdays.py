@@ -73,6 +73,7 @@ class WorkingCalendar:
         """The ``days``-th working day after ``start``; ``start`` itself is not counted (民法典 第201条)."""
         if days < 0:
             raise ValueError("days must not be negative")
+        check_year(start.year)  # before stepping: the day after 9999-12-31 does not exist
         current, left = start, days
         while left > 0:
             current += timedelta(days=1)

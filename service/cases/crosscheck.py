@@ -7,17 +7,26 @@
 At confirmation only benefits already granted count (an approved case, or an active one whose
 confirmation approved it and which is being archived), so that two applications that slipped past
 creation together do not block each other: the first confirmed wins.
+
+A refusal tells the caller only what the caller may read: the other case's number, status and the
+person's name when that case is in the caller's region; otherwise only that the person already
+holds (or has applied for) the benefit elsewhere, and who can look it up. Every hit is audited on
+the system chain, with the case it found and the region that asked, even though the refused
+request itself changes nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
+from ..audit import service as audit
+from ..auth.models import User
+from ..auth.service import in_scope
 from ..beneficiaries.models import Beneficiary
 from ..clock import start_of
 from ..errors import Conflict
@@ -56,7 +65,7 @@ def _other_than(case_id: int | None) -> ColumnElement[bool]:
 def _holder(session: Session, people: Iterable[str], exclude: int | None, granted_only: bool) -> Any:
     stopped = select(Beneficiary.case_id).where(Beneficiary.status == "stopped")
     query = (
-        select(Case.id, Case.number, Case.kind, Case.status, CasePerson.name)
+        select(Case.id, Case.number, Case.kind, Case.status, Case.region, CasePerson.name)
         .join(CasePerson, CasePerson.case_id == Case.id)
         .where(CasePerson.id_number.in_(list(people)), Case.kind.in_(EXCLUSIVE_KINDS), Case.purpose == "application",
                Case.status.in_(("active", "approved")), Case.id.not_in(stopped), _other_than(exclude))
@@ -68,7 +77,7 @@ def _holder(session: Session, people: Iterable[str], exclude: int | None, grante
 def _same_cause(session: Session, people: Iterable[str], cause: str | None, year: int, exclude: int | None,
                 granted_only: bool) -> Any:
     query = (
-        select(Case.id, Case.number, Case.status, Case.application, CasePerson.name)
+        select(Case.id, Case.number, Case.kind, Case.status, Case.region, Case.application, CasePerson.name)
         .join(CasePerson, CasePerson.case_id == Case.id)
         .where(CasePerson.id_number.in_(list(people)), Case.kind == "linshi", Case.purpose == "application",
                Case.status.in_(("active", "approved")), _other_than(exclude),
@@ -80,30 +89,53 @@ def _same_cause(session: Session, people: Iterable[str], cause: str | None, year
     return _first(session, same, granted_only)
 
 
-def _refuse_holder(found: Any) -> None:
-    _, number, kind, status, name = found
-    raise Conflict(f"{name} is already on {kind} case {number} ({status}); "
-                   "no one may hold dibao or tekun twice, or both at once")
+def _elsewhere(user: User, region: str) -> str:
+    """Where the other case is, said without naming it, and who can look it up."""
+    if region[:6] == user.region[:6]:
+        return "in another township or village of your county; your county civil affairs office can see that case"
+    return "in another county; ask your county civil affairs office to check it with that county"
 
 
-def _refuse_same_cause(found: Any, cause: str | None, year: int) -> None:
-    raise Conflict(f"{found.name} already had temporary assistance for the same cause ({cause}) in {year}: "
-                   f"case {found.number} ({found.status}); the same cause is helped once a year")
+def _refuse(user: User, now: datetime, found: Any, visible: str, hidden: str, at: str) -> Conflict:
+    """The refusal the caller may read, recording the hit once the refused request is rolled back."""
+    data = {"found_case_id": found.id, "found_region": found.region, "kind": found.kind, "asked_from": user.region,
+            "role": user.role, "at": at, "in_scope": in_scope(user, found.region)}
+
+    def persist(session: Session) -> None:
+        audit.record(session, case=None, at=now, actor=user.name, type="crosscheck.hit", data=data)
+
+    return Conflict(visible if data["in_scope"] else hidden, persist)
 
 
-def at_creation(session: Session, kind: str, people: list[str], cause: str | None, today: date) -> None:
-    """Refuse a new application that duplicates a benefit, naming the existing case."""
+def _refuse_holder(user: User, now: datetime, found: Any, at: str) -> Conflict:
+    rule = "no one may hold dibao or tekun twice, or both at once"
+    return _refuse(user, now, found, f"{found.name} is already on {found.kind} case {found.number} ({found.status}); {rule}",
+                   f"this person already holds or has applied for {found.kind} {_elsewhere(user, found.region)}; {rule}", at)
+
+
+def _refuse_same_cause(user: User, now: datetime, found: Any, cause: str | None, year: int, at: str) -> Conflict:
+    rule = "the same cause is helped once a year"
+    return _refuse(user, now, found, f"{found.name} already had temporary assistance for the same cause ({cause}) in {year}: "
+                                     f"case {found.number} ({found.status}); {rule}",
+                   f"this person already had temporary assistance for the same cause in {year} {_elsewhere(user, found.region)}; "
+                   f"{rule}", at)
+
+
+def at_creation(session: Session, user: User, now: datetime, kind: str, people: list[str], cause: str | None,
+                today: date) -> None:
+    """Refuse a new application that duplicates a benefit, naming the existing case to those who may read it."""
     if kind in EXCLUSIVE_KINDS:
         found = _holder(session, people, None, granted_only=False)
         if found is not None:
-            _refuse_holder(found)
+            raise _refuse_holder(user, now, found, "creation")
     elif kind == "linshi":
         found = _same_cause(session, people, cause, today.year, None, granted_only=False)
         if found is not None:
-            _refuse_same_cause(found, cause, today.year)
+            raise _refuse_same_cause(user, now, found, cause, today.year, "creation")
 
 
-def at_confirmation(session: Session, case: Case, element_id: str, data: Mapping[str, Any], year: int) -> None:
+def at_confirmation(session: Session, user: User, now: datetime, case: Case, element_id: str, data: Mapping[str, Any],
+                    year: int) -> None:
     """Before an approving confirmation is stored: refuse it if someone now holds the benefit elsewhere."""
     if element_id not in CONFIRMING_TASKS or data.get("approved") is not True or case.purpose != "application":
         return
@@ -111,9 +143,9 @@ def at_confirmation(session: Session, case: Case, element_id: str, data: Mapping
     if case.kind in EXCLUSIVE_KINDS:
         found = _holder(session, people, case.id, granted_only=True)
         if found is not None:
-            _refuse_holder(found)
+            raise _refuse_holder(user, now, found, "confirmation")
     elif case.kind == "linshi":
         cause = (case.application or {}).get("cause")
         found = _same_cause(session, people, cause, year, case.id, granted_only=True)
         if found is not None:
-            _refuse_same_cause(found, cause, year)
+            raise _refuse_same_cause(user, now, found, cause, year, "confirmation")

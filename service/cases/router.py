@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from ..clock import local_date
 from ..definitions.schemas import MigrateIn, MigrationOut
 from ..deps import CurrentUser, NowDep, ServicesDep, SessionDep
+from ..privacy import data_for
 from . import service, version_migration, workflow
 from .present import case_out, cases_out
 from .schemas import (
@@ -56,11 +57,13 @@ def list_cases(
     due_before: Annotated[date | None, Query(description="statutory due date before this date")] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 20,
+    id_number: Annotated[str | None, Query(pattern=r"^\d{17}[\dXx]$|^\d{15}$", description="cases naming this person")] = None,
 ) -> CasePage:
     """Cases in your region, newest first."""
     today = local_date(now)
     rows, total = service.search(session, user, today, status=status, kind=kind, region=region, element_id=element_id,
-                                 overdue=overdue, due_before=due_before, page=page, page_size=page_size, purpose=purpose)
+                                 overdue=overdue, due_before=due_before, page=page, page_size=page_size, purpose=purpose,
+                                 id_number=id_number)
     items = cases_out(session, services.registry, services.calendars.get(session), user, rows, today)
     return CasePage(items=items, total=total, page=page, page_size=page_size)
 
@@ -74,7 +77,8 @@ def get_case(case_id: CaseId, services: ServicesDep, session: SessionDep, user: 
 def case_history(case_id: CaseId, session: SessionDep, user: CurrentUser) -> list[HistoryEvent]:
     """The case's audit events, oldest first."""
     case = service.load(session, user, case_id)
-    return [HistoryEvent(at=e.at, actor=e.actor, type=e.type, element_id=e.element_id, data=e.data)
+    return [HistoryEvent(at=e.at, actor=e.actor, type=e.type, element_id=e.element_id,
+                         data=data_for(user.role, e.data))
             for e in service.history(session, case)]
 
 

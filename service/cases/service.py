@@ -72,7 +72,7 @@ def create(op: Operation, user: User, payload: CaseCreate) -> Case:
     if not in_scope(user, payload.region):
         raise Forbidden(f"region {payload.region} is outside your region {user.region}")
     _check_payload(op, payload)
-    crosscheck.at_creation(op.session, payload.kind, _people(payload), payload.application.cause, op.today)
+    crosscheck.at_creation(op.session, user, op.now, payload.kind, _people(payload), payload.application.cause, op.today)
     detail = payload.near_relative_detail.model_dump() if payload.near_relative_detail else None
     people = [(payload.applicant.id_number, payload.applicant.name, "applicant")]
     people += [(m.id_number, m.name, m.relation) for m in payload.household]
@@ -171,14 +171,13 @@ def start_data(payload: CaseCreate) -> dict[str, Any]:
 
 def search(session: Session, user: User, today: date, *, status: str | None, kind: str | None, region: str | None,
            element_id: str | None, overdue: bool | None, due_before: date | None, page: int, page_size: int,
-           purpose: str | None = None) -> tuple[list[Case], int]:
+           purpose: str | None = None, id_number: str | None = None) -> tuple[list[Case], int]:
     query = scoped(select(Case), user, Case.region)
-    if purpose:
-        query = query.where(Case.purpose == purpose)
-    if status:
-        query = query.where(Case.status == status)
-    if kind:
-        query = query.where(Case.kind == kind)
+    if id_number:  # a person's cases, e.g. after a cross-check refusal named another township
+        query = query.where(Case.id.in_(select(CasePerson.case_id).where(CasePerson.id_number == id_number.upper())))
+    for column, value in ((Case.purpose, purpose), (Case.status, status), (Case.kind, kind)):
+        if value:
+            query = query.where(column == value)
     if region:
         query = query.where(within(Case.region, region))
     if element_id:

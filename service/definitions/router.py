@@ -72,12 +72,12 @@ def deploy(services: ServicesDep, session: SessionDep, user: CurrentUser, now: N
 
 
 @router.post("/validate", response_model=ValidationOut, responses={401: {}, 403: {}, **REFUSED})
-def validate(services: ServicesDep, session: SessionDep, user: CurrentUser,
+def validate(services: ServicesDep, session: SessionDep, user: CurrentUser, now: NowDep,
              file: Annotated[UploadFile, UploadDoc]) -> ValidationOut:
     """Run every deployment check on a file without deploying it."""
     require_role(user, *DESIGNERS)
     data = read_upload(file)
-    checked = services.registry.check(session, data)
+    checked = services.registry.check(session, data, now)
     newest = checked.newest.version if checked.newest else None
     return ValidationOut(key=checked.key, type=checked.kind, name=checked.name, checksum=checked.checksum,  # type: ignore[arg-type]
                          newest_version=newest, unchanged=checked.unchanged,
@@ -86,10 +86,12 @@ def validate(services: ServicesDep, session: SessionDep, user: CurrentUser,
 
 @router.get("/{key}/versions/{version}/xml", responses={200: {"content": {"application/xml": {}}}, 401: {}, 404: {}})
 def version_xml(key: Key, version: Annotated[int, Path(ge=1, le=1_000_000)], session: SessionDep, user: CurrentUser) -> Response:
-    """The XML of one deployed version, exactly as it was deployed."""
+    """The XML of one deployed version, exactly as it was deployed: a download, never a page a browser renders."""
     definition = Registry.get(session, key, version)
-    return Response(definition.xml, media_type="application/xml",
-                    headers={"Content-Disposition": f'inline; filename="{definition.key}-v{definition.version}.{definition.file_type}"'})
+    name = f"{definition.key}-v{definition.version}.{definition.file_type}"
+    return Response(definition.xml, media_type="application/xml", headers={
+        "Content-Disposition": f'attachment; filename="{name}"', "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; sandbox"})
 
 
 @router.post("/{key}/what-if", response_model=WhatIfOut, responses={401: {}, 403: {}, 404: {}, **REFUSED})

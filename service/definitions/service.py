@@ -160,7 +160,7 @@ class Registry:
         return compiled, definition.version, {k: versions[k] for k in compiled.decisions}
 
     # -- deploying --------------------------------------------------------------------------
-    def check(self, session: Session, data: bytes) -> Checked:
+    def check(self, session: Session, data: bytes, now: datetime | None = None) -> Checked:
         """Compile a file as a deployment would, against the newest decisions; nothing is stored."""
         try:
             kind = file_kind(parse_xml(data))
@@ -169,7 +169,7 @@ class Registry:
                 key, name = compiled_dmn.key, compiled_dmn.name
             else:
                 decisions = {k: d for k, (_, d) in self.newest_decisions(session).items()}
-                compiled = compile_bpmn(data, decisions, self.known_functions, self.probe)
+                compiled = compile_bpmn(data, decisions, self.known_functions, self.probe, now)
                 key, name = compiled.key, compiled.name
         except DefinitionInvalid as exc:
             raise invalid(exc) from None
@@ -180,7 +180,7 @@ class Registry:
 
     def deploy(self, session: Session, data: bytes, filename: str, actor: str, now: datetime) -> Deployed:
         """Check and store a file as the next version of its key; identical to the newest → that version."""
-        checked = self.check(session, data)
+        checked = self.check(session, data, now)
         kind, key, name, digest, newest = checked.kind, checked.key, checked.name, checked.checksum, checked.newest
         if newest is not None and newest.checksum == digest:
             return Deployed(newest, created=False)

@@ -9,7 +9,8 @@ pack of the same id, or, under a new id, applies to the cases whose region it wo
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -112,17 +113,34 @@ def run(services: Services, session: Session, user: User, key: str, data: bytes,
     ctx = Context(services, session, services.calendars.get(session), today, candidate, book)
     query = scoped(select(Case).where(Case.process_key == key, Case.status == "active"), user, Case.region)
     cases = session.scalars(query.order_by(Case.id).limit(MAX_CASES)).all()
-    items = [evaluate_case(ctx, case) for case in cases]
+    items = _evaluate_all(ctx, cases, 3 * services.settings.engine_operation_cpu_seconds)
     return WhatIfOut(process=key, candidate=candidate.describe(), note=NOTE, cases=len(items),
                      changed=sum(1 for i in items if i.changed),
                      confirmer_changes=sum(1 for i in items if i.confirmer and i.confirmer.changed), items=items)
 
 
+def _evaluate_all(ctx: Context, cases: Sequence[Case], cpu_seconds: float) -> list[WhatIfCase]:
+    """Each case, until the run has used its CPU time: the rest say they were not evaluated."""
+    deadline = time.thread_time() + cpu_seconds
+    items = []
+    for case in cases:
+        if time.thread_time() > deadline:
+            item = _blank(case)
+            item.error = f"not evaluated: this what-if run used its {cpu_seconds:g} s of CPU time"
+            items.append(item)
+        else:
+            items.append(evaluate_case(ctx, case))
+    return items
+
+
+def _blank(case: Case) -> WhatIfCase:
+    return WhatIfCase(case_id=case.id, number=case.number, kind=case.kind, region=case.region,
+                      process_version=case.process_version, positions=[p["element_id"] for p in case.positions],
+                      position_names=[p["name"] for p in case.positions], changed=False, summary=[])
+
+
 def evaluate_case(ctx: Context, case: Case) -> WhatIfCase:
-    out = WhatIfCase(case_id=case.id, number=case.number, kind=case.kind, region=case.region,
-                     process_version=case.process_version, positions=[p["element_id"] for p in case.positions],
-                     position_names=[p["name"] for p in case.positions],
-                     changed=False, summary=[])
+    out = _blank(case)
     pack = ctx.applies(case)
     if ctx.candidate.pack is not None and pack is None:
         return out  # the candidate pack would not govern this case

@@ -17,11 +17,10 @@ from .guards import (
     _PURE,
     _UNARY,
     BUILTINS,
-    MAX_LEN,
+    LIMITS,
     SAFE_METHODS,
     ForbiddenExpression,
     Node,
-    _bounded_len,
     _describe,
     _Frame,
 )
@@ -44,12 +43,16 @@ class _Compiler:
         return node
 
     def fold(self, compute: Callable[..., Any], *parts: Node) -> Node | None:
-        """Compute now what reads no data, so ``9**9**9`` or ``1/0`` is refused before any case exists."""
+        """Compute now what reads no data, so ``9**9**9`` or ``1/0`` is refused before any case exists.
+
+        ``compute`` gets a frame of its own: folding is bounded like any evaluation (sizes before
+        building, steps, CPU time), so a constant part cannot stall a deploy either.
+        """
         if not all(id(p) in self.constants for p in parts):
             return None
+        frame = _Frame({}, {})
         try:
-            value = compute(*(self.constants[id(p)] for p in parts))
-            _bounded_len(value)
+            value = frame.bound(compute(frame, *(self.constants[id(p)] for p in parts)))
         except Exception as exc:  # noqa: BLE001 - any failure of a constant part is a refusal
             raise self.refuse(f"always fails: {_describe(exc)}") from None
         return self.constant(value)
@@ -65,7 +68,7 @@ class _Compiler:
         value = node.value
         if not isinstance(value, (str, int, float, bool, type(None))):
             raise self.refuse(f"constant {value!r} is not allowed")
-        if isinstance(value, str) and len(value) > MAX_LEN:
+        if isinstance(value, str) and len(value) > LIMITS.max_size:
             raise self.refuse("string constant too long")
         return self.constant(value)
 
@@ -118,14 +121,14 @@ class _Compiler:
         if op is None:
             raise self.refuse(f"operator {type(node.op).__name__} is not allowed")
         left, right = self.expr(node.left), self.expr(node.right)
-        return self.fold(op, left, right) or (lambda f: op(left(f), right(f)))
+        return self.fold(op, left, right) or (lambda f: op(f, left(f), right(f)))
 
     def _UnaryOp(self, node: ast.UnaryOp) -> Node:
         op = _UNARY.get(type(node.op))
         if op is None:
             raise self.refuse(f"operator {type(node.op).__name__} is not allowed")
         operand = self.expr(node.operand)
-        return self.fold(op, operand) or (lambda f: op(operand(f)))
+        return self.fold(lambda f, a: op(a), operand) or (lambda f: op(operand(f)))
 
     def _Compare(self, node: ast.Compare) -> Node:
         left = self.expr(node.left)
@@ -167,7 +170,7 @@ class _Compiler:
         self._check_name(name)
         self.called.add(name)
         if name in _PURE:
-            folded = self.fold(lambda *values: BUILTINS[name](*values), *args)
+            folded = self.fold(lambda f, *values: BUILTINS[name](*[f.bound(v) for v in values]), *args)
             if folded is not None:
                 return folded
 
@@ -176,9 +179,7 @@ class _Compiler:
             if fn is None:
                 raise ValueError(f"unknown function '{name}'")
             f.tick()
-            result = fn(*[a(f) for a in args])
-            _bounded_len(result)
-            return result
+            return f.bound(fn(*[f.bound(a(f)) for a in args]))
 
         return call
 
@@ -193,10 +194,10 @@ class _Compiler:
             allowed = SAFE_METHODS.get(type(obj)) or set()
             if method not in allowed:
                 raise ValueError(f"'.{method}' is not allowed on {type(obj).__name__}")
-            result = getattr(obj, method)(*[a(f) for a in args])
+            result = getattr(obj, method)(*[f.bound(a(f)) for a in args])
             if isinstance(obj, dict) and method in ("keys", "values", "items"):
                 result = list(result)
-            return result
+            return f.bound(result)
 
         return call
 
@@ -210,28 +211,28 @@ class _Compiler:
                 self.expr(part) if part is not None else (lambda f: None)
                 for part in (node.slice.lower, node.slice.upper, node.slice.step)
             )
-            return lambda f: value(f)[lower(f) : upper(f) : step(f)]
+            return lambda f: f.bound(value(f)[lower(f) : upper(f) : step(f)])
         index = self.expr(node.slice)
         return lambda f: value(f)[index(f)]
 
     def _List(self, node: ast.List) -> Node:
         items = [self.expr(e) for e in node.elts]
-        if self.fold(lambda *values: list(values), *items) is not None:
+        if self.fold(lambda f, *values: list(values), *items) is not None:
             values = [self.constants[id(i)] for i in items]
             node_: Node = lambda f: list(values)  # noqa: E731 - a fresh list each time: data may keep it
             self.constants[id(node_)] = values
             return node_
-        return lambda f: [i(f) for i in items]
+        return lambda f: f.bound([i(f) for i in items])
 
     def _Tuple(self, node: ast.Tuple) -> Node:
         items = [self.expr(e) for e in node.elts]
-        return self.fold(lambda *values: tuple(values), *items) or (lambda f: tuple(i(f) for i in items))
+        return self.fold(lambda f, *values: tuple(values), *items) or (lambda f: f.bound(tuple(i(f) for i in items)))
 
     def _Dict(self, node: ast.Dict) -> Node:
         if any(k is None for k in node.keys):
             raise self.refuse("**unpacking is not allowed")
         pairs = [(self.expr(k), self.expr(v)) for k, v in zip(node.keys, node.values, strict=True) if k]
-        return lambda f: {k(f): v(f) for k, v in pairs}
+        return lambda f: f.bound({k(f): v(f) for k, v in pairs})
 
     def _ListComp(self, node: ast.ListComp) -> Node:
         return self._comprehension(node, list)
@@ -261,7 +262,7 @@ class _Compiler:
                         out.append(element(f))
             finally:
                 f.locals = saved
-            return build(out)
+            return f.bound(build(out))
 
         return comprehend
 
@@ -305,7 +306,7 @@ class _ScriptCompiler(_Compiler):
                 raise self.refuse(f"operator {type(node.op).__name__} is not allowed")
             name, value = node.target.id, self.expr(node.value)
             load = self._Name(ast.Name(id=name))
-            return self._assign(name, lambda f: op(load(f), value(f)))
+            return self._assign(name, lambda f: op(f, load(f), value(f)))
         if isinstance(node, ast.If):
             return self._if(node)
         if isinstance(node, ast.Pass):

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from . import guards
 from .compiler import _Compiler, _ScriptCompiler
 from .guards import (
     BUILTINS,
-    MAX_SOURCE,
     TOO_DEEP,
     EvaluationFailed,
     ExpressionError,
@@ -48,8 +48,8 @@ class Compiled:
 def _parse(source: str, mode: str) -> ast.AST:
     if not isinstance(source, str) or not source.strip():
         raise ForbiddenExpression(str(source), "empty expression")
-    if len(source) > MAX_SOURCE:
-        raise ForbiddenExpression(source[:80], f"longer than {MAX_SOURCE} characters")
+    if len(source) > guards.LIMITS.max_source:
+        raise ForbiddenExpression(source[:80], f"longer than {guards.LIMITS.max_source} characters")
     try:
         return ast.parse(source.strip(), mode=mode)
     except SyntaxError as exc:

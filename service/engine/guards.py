@@ -1,7 +1,11 @@
-"""The sandbox's limits and guarded operators: what an expression may build, and how big.
+"""The sandbox's limits and guarded operators: what an expression may build, and how much work it may do.
 
-Every operator a compiled expression uses comes from here: sizes of numbers, strings and lists are
-bounded, ``%`` formatting is refused, and the builtins a diagram may call are a short, pure list.
+Sizes are counted the way the interpreter would pay for them: a value's *size* is its items, each
+nested value's items counted again wherever it appears (``[[0] * 1000] * 1000`` is a million, not a
+thousand). Every operator, call and literal of a compiled expression checks the size of what it is
+given or builds, and ``*`` checks before it builds, so no builtin (``str``, ``max``, ``sorted``,
+``==`` ...) ever sees a value larger than the limit: one long C-level call cannot escape the budget.
+Steps (comprehension items, calls) are counted and the thread's CPU time is checked as they go.
 """
 
 from __future__ import annotations
@@ -9,14 +13,32 @@ from __future__ import annotations
 import ast
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-MAX_SOURCE = 4000  # characters in one expression or script
-MAX_LEN = 100_000  # items in a string or list built by an expression
-MAX_INT_BITS = 4096  # roughly 1,200 decimal digits
-MAX_ITERATIONS = 10_000  # comprehension steps in one evaluation
-MAX_SECONDS = 0.5  # wall time for one evaluation
 TOO_DEEP = "too deeply nested to check; split it into simpler expressions"
+MAX_ROUND_DIGITS = 30
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one evaluation may do; the service sets them from its settings at start-up (:func:`configure`)."""
+
+    max_source: int = 4000  # characters in one expression or script
+    max_size: int = 100_000  # items in one value, nested values counted each time they appear
+    max_int_bits: int = 4096  # roughly 1,200 decimal digits
+    max_steps: int = 10_000  # comprehension items and calls in one evaluation
+    cpu_seconds: float = 0.5  # CPU time of one evaluation
+
+
+LIMITS = Limits()
+
+
+def configure(limits: Limits) -> None:
+    """Use these limits for every evaluation from now on (deploy checks, what-if, cases)."""
+    global LIMITS  # noqa: PLW0603 - one process-wide setting, read on every evaluation
+    LIMITS = limits
+
 
 SAFE_METHODS: dict[type, set[str]] = {
     str: {"lower", "upper", "strip", "startswith", "endswith"},
@@ -42,51 +64,137 @@ class EvaluationFailed(ExpressionError):
     """The text is allowed but failed when evaluated (undefined name, wrong type, too large)."""
 
 
-def _bounded_len(value: Any) -> None:
-    if isinstance(value, (str, list, tuple)) and len(value) > MAX_LEN:
-        raise ValueError(f"result longer than {MAX_LEN}")
-    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > MAX_INT_BITS:
-        raise ValueError("number too large")
+class Overrun(ValueError):
+    """An evaluation went over a limit of work (size, steps, CPU time): never retried, always reported."""
 
 
-def _add(a: Any, b: Any) -> Any:
-    result = a + b
-    _bounded_len(result)
-    return result
+_SCALARS = (bool, float, type(None))
 
 
-def _mult(a: Any, b: Any) -> Any:
+def size_of(value: Any, limit: int) -> int:
+    """Items in ``value``, nested ones counted wherever they appear; stops counting once past ``limit``.
+
+    The walk itself never does more than ``limit`` steps, however many times a list repeats itself.
+    """
+    total = 0
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is str:
+            total += 1 + len(item)
+        elif kind is int:
+            total += 1 + item.bit_length() // 64
+        elif kind is list or kind is tuple:
+            total += 1 + len(item)
+            if total > limit:
+                return total
+            stack.extend(item)
+        elif kind is dict:
+            total += 1 + 2 * len(item)
+            if total > limit:
+                return total
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        else:
+            total += 1
+        if total > limit:
+            return total
+    return total
+
+
+class _Frame:
+    """The state of one evaluation: names visible, functions callable, budget left."""
+
+    __slots__ = ("names", "functions", "locals", "steps", "deadline", "limits")
+
+    def __init__(self, names: Mapping[str, Any], functions: Mapping[str, Callable[..., Any]]) -> None:
+        self.names = names
+        self.functions = functions
+        self.locals: dict[str, Any] = {}
+        self.steps = 0
+        self.limits = LIMITS
+        self.deadline = 0.0  # set at the first check: an evaluation too small to reach one never reads the clock
+
+    def tick(self) -> None:
+        self.steps += 1
+        if self.steps > self.limits.max_steps:
+            raise Overrun(f"more than {self.limits.max_steps} steps")
+        if self.steps % 128 == 0:
+            self.check_time()
+
+    def check_time(self) -> None:
+        """The thread's CPU time against the budget. The clock is read only here (it costs a system call),
+        every 128 steps and after every large value; the work before the first check is that small."""
+        now = time.thread_time()
+        if not self.deadline:
+            self.deadline = now + self.limits.cpu_seconds
+        elif now > self.deadline:
+            raise Overrun(f"took more than {self.limits.cpu_seconds} s of CPU time")
+
+    def bound(self, value: Any) -> Any:
+        """``value`` if it is within the size limits; the check costs at most the limit's items."""
+        kind = type(value)
+        if kind in _SCALARS:
+            return value
+        if kind is int:
+            if value.bit_length() > self.limits.max_int_bits:
+                raise Overrun("number too large")
+            return value
+        if kind is str and len(value) <= 64:
+            return value
+        limit = self.limits.max_size
+        size = size_of(value, limit)
+        if size > limit:
+            raise Overrun(f"value larger than {limit} items")
+        if size > 1000:
+            self.check_time()
+        return value
+
+    def size(self, value: Any) -> int:
+        return size_of(value, self.limits.max_size)
+
+
+Node = Callable[[_Frame], Any]
+
+
+def _add(f: _Frame, a: Any, b: Any) -> Any:
+    return f.bound(a + b)  # at most the two sizes together: cheap to build, then checked
+
+
+def _mult(f: _Frame, a: Any, b: Any) -> Any:
     for seq, times in ((a, b), (b, a)):
-        if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and len(seq) * max(times, 0) > MAX_LEN:
-            raise ValueError(f"result longer than {MAX_LEN}")
-    if isinstance(a, int) and isinstance(b, int) and a.bit_length() + b.bit_length() > MAX_INT_BITS:
-        raise ValueError("number too large")
-    return a * b
+        if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and f.size(seq) * max(times, 0) > f.limits.max_size:
+            raise Overrun(f"result larger than {f.limits.max_size} items")
+    if isinstance(a, int) and isinstance(b, int) and a.bit_length() + b.bit_length() > f.limits.max_int_bits:
+        raise Overrun("number too large")
+    return f.bound(a * b)
 
 
-def _pow(a: Any, b: Any) -> Any:
-    if isinstance(a, int) and isinstance(b, int) and b > 0 and max(a.bit_length(), 1) * b > MAX_INT_BITS:
-        raise ValueError("number too large")
-    if isinstance(b, (int, float)) and abs(b) > MAX_INT_BITS:
-        raise ValueError("exponent too large")
+def _pow(f: _Frame, a: Any, b: Any) -> Any:
+    bits = f.limits.max_int_bits
+    if isinstance(a, int) and isinstance(b, int) and b > 0 and max(a.bit_length(), 1) * b > bits:
+        raise Overrun("number too large")
+    if isinstance(b, (int, float)) and abs(b) > bits:
+        raise Overrun("exponent too large")
     result = a**b
     if isinstance(result, complex):
         raise ValueError("complex result")
     return result
 
 
-def _mod(a: Any, b: Any) -> Any:
+def _mod(f: _Frame, a: Any, b: Any) -> Any:
     if isinstance(a, (str, bytes)):
         raise ValueError("string formatting with % is not allowed")
     return a % b
 
 
-_BINOPS: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
+_BINOPS: dict[type[ast.operator], Callable[[_Frame, Any, Any], Any]] = {
     ast.Add: _add,
-    ast.Sub: lambda a, b: a - b,
+    ast.Sub: lambda f, a, b: a - b,
     ast.Mult: _mult,
-    ast.Div: lambda a, b: a / b,
-    ast.FloorDiv: lambda a, b: a // b,
+    ast.Div: lambda f, a, b: a / b,
+    ast.FloorDiv: lambda f, a, b: a // b,
     ast.Mod: _mod,
     ast.Pow: _pow,
 }
@@ -109,8 +217,20 @@ _COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
 }
 
 
-def _safe_round(value: Any, ndigits: int | None = None) -> Any:
-    return round(value, ndigits) if ndigits is not None else round(value)
+def _safe_round(value: Any, ndigits: Any = None) -> Any:
+    if ndigits is None:
+        return round(value)
+    if type(ndigits) is not int or abs(ndigits) > MAX_ROUND_DIGITS:
+        raise ValueError(f"round() takes at most {MAX_ROUND_DIGITS} digits")
+    return round(value, ndigits)
+
+
+def _safe_sum(values: Any, start: Any = 0) -> Any:
+    """Numbers only: adding up lists or strings would copy them again at every item."""
+    items = list(values)
+    if any(type(v) not in (int, float, bool) for v in [*items, start]):
+        raise ValueError("sum() adds numbers only")
+    return sum(items, start)
 
 
 _PURE = {"len", "abs", "int", "float", "str", "bool", "round", "min", "max"}  # folded when their arguments are constant
@@ -124,34 +244,11 @@ BUILTINS: dict[str, Callable[..., Any]] = {
     "float": float,
     "str": str,
     "bool": bool,
-    "sum": sum,
+    "sum": _safe_sum,
     "sorted": sorted,
     "any": any,
     "all": all,
 }
-
-
-class _Frame:
-    """The state of one evaluation: names visible, functions callable, budget left."""
-
-    __slots__ = ("names", "functions", "locals", "steps", "deadline")
-
-    def __init__(self, names: Mapping[str, Any], functions: Mapping[str, Callable[..., Any]]) -> None:
-        self.names = names
-        self.functions = functions
-        self.locals: dict[str, Any] = {}
-        self.steps = 0
-        self.deadline = time.monotonic() + MAX_SECONDS
-
-    def tick(self) -> None:
-        self.steps += 1
-        if self.steps > MAX_ITERATIONS:
-            raise ValueError(f"more than {MAX_ITERATIONS} steps")
-        if self.steps % 256 == 0 and time.monotonic() > self.deadline:
-            raise ValueError(f"took longer than {MAX_SECONDS} s")
-
-
-Node = Callable[[_Frame], Any]
 
 
 def _describe(exc: Exception) -> str:

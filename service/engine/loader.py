@@ -6,6 +6,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import defusedxml.ElementTree as DefusedET
@@ -17,7 +18,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from ..roles import CASEWORKERS
-from . import expressions
+from . import expressions, limits
 from .model import DefinitionInvalid, ElementInfo, Problem, UserTaskInfo
 from .timer_checks import check_timer_expression, check_timer_value
 from .user_tasks import parse_user_tasks
@@ -84,6 +85,7 @@ class CompiledProcess:
     messages: frozenset[str]
     decisions: dict[str, str] = field(default_factory=dict)  # decision id -> checksum used
     decision_tasks: dict[str, str] = field(default_factory=dict)  # decision id -> the business rule task calling it
+    cycles: bool = False  # whether any timer is a cycle (each operation then checks their catch-up)
 
 
 def checksum(data: bytes) -> str:
@@ -243,8 +245,11 @@ def _called_decisions(root: etree._Element) -> dict[str, str]:
 
 
 def compile_bpmn(data: bytes, decisions: Mapping[str, CompiledDecision], known_functions: Iterable[str],
-                 probe: Probe | None = None) -> CompiledProcess:
-    """Check and parse a BPMN file; raises DefinitionInvalid naming each element and reason."""
+                 probe: Probe | None = None, now: datetime | None = None) -> CompiledProcess:
+    """Check and parse a BPMN file; raises DefinitionInvalid naming each element and reason.
+
+    ``now``: the deploy's instant, against which a cycle timer's catch-up is checked (limits.py).
+    """
     root = parse_xml(data)
     if file_kind(root) != "bpmn":
         raise DefinitionInvalid([Problem(None, "expected a BPMN file, got DMN")])
@@ -253,6 +258,7 @@ def compile_bpmn(data: bytes, decisions: Mapping[str, CompiledDecision], known_f
         raise DefinitionInvalid(problems)
     bound = (lambda text: probe(text, key)) if probe is not None else None
     problems += check_bpmn_expressions(root, known_functions, bound)
+    problems += limits.diagram_problems(root, key, bound or (lambda text: expressions.evaluate(text, {})), now)
     called = _called_decisions(root)
     for decision_id, owner in called.items():
         if decision_id not in decisions:
@@ -266,6 +272,7 @@ def compile_bpmn(data: bytes, decisions: Mapping[str, CompiledDecision], known_f
     if problems:
         raise DefinitionInvalid(problems)
     spec, subprocess_specs = _spiff_parse(root, key, [decisions[d] for d in called])
+    limits.bound_collections([spec, *subprocess_specs.values()])
     user_tasks = _attach_lanes(user_tasks, spec)
     problems = _role_problems(user_tasks)
     if problems:
@@ -283,6 +290,7 @@ def compile_bpmn(data: bytes, decisions: Mapping[str, CompiledDecision], known_f
         messages=messages,
         decisions={d: decisions[d].checksum for d in called},
         decision_tasks=called,
+        cycles=any(True for _ in root.iter(f"{{{BPMN_NS}}}timeCycle")),
     )
 
 

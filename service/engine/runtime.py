@@ -32,7 +32,7 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
-from . import expressions
+from . import expressions, limits
 from .loader import CompiledProcess
 from .model import (
     CheckFailed,
@@ -285,11 +285,31 @@ class Instance:
                 raise _error(exc) from None
 
     def _operate(self, host: Host, action: Callable[[], Any]) -> Snapshot:
+        """Run ``action`` and the engine steps it sets off, within one operation's budget (limits.py)."""
         before = {t.id: t.state for w in (self.workflow, *self.workflow.subprocesses.values()) for t in w.tasks.values()}
+        budget = limits.Budget()
         with self._engine(host):
             action()
-            self.workflow.do_engine_steps()
+            self.workflow.do_engine_steps(did_complete_task=lambda task: budget.step(getattr(task.task_spec, "bpmn_id", None),
+                                                                                     task.depth))
+            if self.process.cycles:
+                self._check_cycles(host.now)
             return self._snapshot(host, before)
+
+    def _check_cycles(self, now: datetime) -> None:
+        """A cycle timer further behind than the catch-up limit (or with no interval) would fire on and on: stop."""
+        for task in self._timer_tasks():
+            value = task.internal_data.get("event_value")
+            if not isinstance(value, dict) or "duration" not in value or not value.get("cycles"):
+                continue
+            element_id = getattr(task.task_spec, "bpmn_id", None)
+            interval = float(value["duration"])
+            if interval <= 0:
+                raise ProcessError(element_id, "a cycle timer's interval must be longer than zero")
+            behind = (now - datetime.fromisoformat(str(value["next"]))).total_seconds() / interval
+            if behind > limits.ENGINE.max_cycle_catchup:
+                raise ProcessError(element_id, f"the cycle timer is {int(behind)} repetitions behind; at most "
+                                               f"{limits.ENGINE.max_cycle_catchup} missed repetitions are caught up")
 
     def _snapshot(self, host: Host, before: Mapping[UUID, int]) -> Snapshot:
         positions: list[Position] = []

@@ -10,8 +10,13 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import (
     BasePythonScriptEngineEnvironment,
 )
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 
 from . import expressions
+from .limits import check_instances, cycle_overrun
+from .model import ProcessError
+from .timeshift import engine_now
 
 
 class _SafeEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[misc]
@@ -37,3 +42,16 @@ class SafeScriptEngine(PythonScriptEngine):  # type: ignore[misc]
 
     def __init__(self, functions: Mapping[str, Callable[..., Any]]) -> None:
         super().__init__(environment=_SafeEnvironment(functions))
+
+    def evaluate(self, task: Any, expression: str, external_context: dict[str, Any] | None = None) -> Any:
+        """As Spiff's; a multi-instance's cardinality and a cycle timer's catch-up must be within the engine's limits."""
+        result = super().evaluate(task, expression, external_context)
+        spec = getattr(task, "task_spec", None)
+        if isinstance(spec, MultiInstanceTask) and expression == spec.cardinality:
+            check_instances(spec.bpmn_id, result)
+        definition = getattr(spec, "event_definition", None)
+        if isinstance(definition, CycleTimerEventDefinition) and expression == definition.expression and isinstance(result, str):
+            reason = cycle_overrun(result, engine_now())
+            if reason:
+                raise ProcessError(spec.bpmn_id, reason)  # type: ignore[union-attr]
+        return result

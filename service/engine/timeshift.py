@@ -33,6 +33,11 @@ class _HostDateTime(datetime):
 _timer_module.datetime = _HostDateTime
 
 
+def engine_now() -> datetime:
+    """The instant of the operation running now (a programming error outside one)."""
+    return _HostDateTime.now()
+
+
 @contextmanager
 def engine_time(now: datetime) -> Iterator[None]:
     """Run the enclosed engine calls as if the time were ``now`` (timezone-aware)."""

@@ -108,7 +108,7 @@ def complete(op: Operation, user: User, task_id: str, data: Any) -> Case:
         raise Conflict(f"case {case.number} is {case.status}")
     info = workflow.process_of(op, case).user_tasks.get(task.element_id)
     cleaned = validation.validate(info.form if info else (), data)
-    crosscheck.at_confirmation(op.session, case, task.element_id, cleaned, local_date(case.created_at).year)
+    crosscheck.at_confirmation(op.session, user, op.now, case, task.element_id, cleaned, local_date(case.created_at).year)
     income.check_decision(op, case, task.element_id, cleaned, user.name)
     case_dates.check(case, cleaned, op.today)
     op.services.followers.publish(TASK_COMPLETING, TaskCompleting(op, case, task.element_id, cleaned))

@@ -11,6 +11,7 @@ from typing import Any
 from ..engine import ExpressionError, FieldSpec
 from ..engine.expressions import evaluate
 from ..errors import Invalid, problem
+from ..privacy import mask_ids_in
 
 MAX_STRING, MAX_TEXT, MAX_ITEMS = 200, 10_000, 100
 MAX_KEY, MAX_ENTRIES = 40, 5_000  # a map: one entry per case of a review batch, say
@@ -47,7 +48,7 @@ def _check_list(field: FieldSpec, value: Any) -> tuple[Any, str | None]:
         return value, f"at most {MAX_ITEMS} items"
     if not all(_text_item(item) for item in value):
         return value, f"each item must be a non-empty text of at most {MAX_STRING} characters"
-    items = [item.strip() for item in value]
+    items = [mask_ids_in(item.strip()) for item in value]
     if field.options and any(item not in field.options for item in items):
         return items, f"each item must be one of {', '.join(field.options)}"
     repeated = _repeated(items)
@@ -119,7 +120,7 @@ def _check_value(field: FieldSpec, value: Any) -> tuple[Any, str | None]:  # noq
         limit = MAX_STRING if kind == "string" else MAX_TEXT
         if not isinstance(value, str):
             return value, "must be a text"
-        return value.strip(), None if len(value) <= limit else f"at most {limit} characters"
+        return mask_ids_in(value.strip()), None if len(value) <= limit else f"at most {limit} characters"
     if kind == "enum":
         return value, None if value in field.options else f"must be one of {', '.join(field.options)}"
     if kind == "date":
