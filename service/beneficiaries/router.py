@@ -26,6 +26,7 @@ from .schemas import (
     BeneficiaryPage,
     BeneficiaryStatus,
     CaseRef,
+    PayeeIn,
     RecheckClass,
     RecheckIn,
     RecheckOut,
@@ -104,3 +105,13 @@ def request_recheck(beneficiary_id: BeneficiaryId, payload: RecheckIn, services:
     demand = service.RecheckDemand(payload.trigger, payload.reason.strip(), payload.effective_from)
     case = service.recheck_on_demand(Operation(services, session, now, user.name), b, demand)
     return case_out(session, services.registry, services.calendars.get(session), user, case, local_date(now))
+
+
+@router.put("/{beneficiary_id}/payee", response_model=BeneficiaryOut, responses={**ERRORS, 422: {}})
+def set_payee(beneficiary_id: BeneficiaryId, payload: PayeeIn, services: ServicesDep, session: SessionDep,
+              user: CurrentUser, now: NowDep) -> BeneficiaryOut:
+    """Where rosters pay the benefit (township, county): the agent financial institution and the account (shown masked)."""
+    require_role(user, "township", "county")
+    b = service.load(session, user, beneficiary_id, lock=True)
+    service.set_payee(Operation(services, session, now, user.name), b, payload.bank, payload.account)
+    return _out(session, user, b)
