@@ -26,6 +26,7 @@ from .schemas import (
     BeneficiaryPage,
     BeneficiaryStatus,
     CaseRef,
+    PayeeIn,
     PeriodicReportIn,
     PeriodicReportList,
     PeriodicReportOut,
@@ -137,3 +138,13 @@ def periodic_reports(beneficiary_id: BeneficiaryId, services: ServicesDep, sessi
     b = service.load(session, user, beneficiary_id)
     due = periodic.report_due_on(services.rules, b, local_date(now))
     return PeriodicReportList(items=[_report_out(session, r, None) for r in periodic.reports_of(session, b)], next_report_due=due)
+
+
+@router.put("/{beneficiary_id}/payee", response_model=BeneficiaryOut, responses={**ERRORS, 422: {}})
+def set_payee(beneficiary_id: BeneficiaryId, payload: PayeeIn, services: ServicesDep, session: SessionDep,
+              user: CurrentUser, now: NowDep) -> BeneficiaryOut:
+    """Where rosters pay the benefit (township, county): the agent financial institution and the account (shown masked)."""
+    require_role(user, "township", "county")
+    b = service.load(session, user, beneficiary_id, lock=True)
+    service.set_payee(Operation(services, session, now, user.name), b, payload.bank, payload.account)
+    return _out(session, user, b)

@@ -105,3 +105,12 @@ class PeriodicReportOut(BaseModel):
 class PeriodicReportList(BaseModel):
     items: list[PeriodicReportOut]
     next_report_due: date | None
+
+
+class PayeeIn(BaseModel):
+    """Where the benefit is paid: the agent financial institution (代理金融机构) and the account."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"bank": "舒兰农商银行", "account": "6228480012345678"}]})
+
+    bank: str = Field(min_length=1, max_length=60, pattern=r"\S", description="代理金融机构")
+    account: str = Field(pattern=r"^\d{8,30}$", description="the account number, digits only")

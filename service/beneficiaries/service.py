@@ -22,7 +22,7 @@ from ..audit.models import AuditEvent
 from ..auth.models import User
 from ..auth.service import in_scope, scoped, within
 from ..calendar.rules import RulePack
-from ..cases.models import Case
+from ..cases.models import Case, CasePerson
 from ..cases.schemas import birth_date
 from ..cases.service import NewCase, open_case
 from ..cases.workflow import CaseClosed, Operation
@@ -247,6 +247,25 @@ def follow_deaths(event: DeathsRecorded) -> None:
         death = by_id[b.applicant_id_number]
         report_death(event.op, b, death.died_on, death.source)
         event.counts.matched_beneficiaries += 1
+    _member_deaths(event, by_id)
+
+
+def _member_deaths(event: DeathsRecorded, by_id: dict[str, Any]) -> None:
+    """A household member (not the holder) died: the household's size and amount change, so a recheck opens."""
+    query = (select(Beneficiary, CasePerson.id_number).join(CasePerson, CasePerson.case_id == Beneficiary.case_id)
+             .where(CasePerson.id_number.in_(list(by_id)), CasePerson.relation != "applicant",
+                    Beneficiary.status == "active", Beneficiary.recheck_case_id.is_(None))
+             .order_by(Beneficiary.id).with_for_update(of=Beneficiary))
+    for b, id_number in event.op.session.execute(query).all():
+        death = by_id[id_number]
+        why = f"殡葬信息比对：家庭成员于 {death.died_on.isoformat()} 死亡，家庭人口和保障金额须复核 a household member died"
+        start_recheck(event.op, b, RecheckDemand("data_warning", why, effective_from=death.died_on, source=death.source))
+
+
+def set_payee(op: Operation, b: Beneficiary, bank: str, account: str) -> None:
+    """The payee account rosters pay into; the history keeps the bank and the last four digits only."""
+    b.bank, b.account, b.updated_at = bank.strip(), account, op.now
+    _record(op, _locked_case(op.session, b.case_id), "payee_changed", b, bank=b.bank, account_ends=account[-4:])
 
 
 def recheck_on_demand(op: Operation, b: Beneficiary, demand: RecheckDemand) -> Case:

@@ -34,6 +34,9 @@ class Payroll(Base):
     created_by: Mapped[str] = mapped_column(String(100))
     issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     issued_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    # one draft per county, month and kind, and one issued regular roster per county and month,
+    # even for two requests at the same instant: the second insert or issue fails (409)
+    lock_key: Mapped[str | None] = mapped_column(String(40), nullable=True, unique=True)
 
 
 class PayrollRow(Base):

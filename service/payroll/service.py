@@ -79,6 +79,7 @@ def _plan(op: Operation, user: User, county: str, month: str, supplementary: boo
         _discard(op, draft)
     span = regular.months if regular is not None else span
     payroll = Payroll(county=county, month=month, kind=kind, status="draft", rule_pack=pack.id, months=span,
+                      lock_key=f"draft:{county}:{month}:{kind}",
                       pay_by=first.replace(day=day), row_count=0, held_count=0, total=0.0, late=False,
                       created_at=op.now, created_by=user.name)
     op.session.add(payroll)
@@ -158,6 +159,7 @@ def issue(op: Operation, user: User, payroll_id: int) -> Payroll:
         audit.record(op.session, case=None, at=op.now, actor=op.actor, type="payroll.section",
                      data={"payroll_id": p.id, "township": township, "fields": list(SECTION_FIELDS), "rows": rows})
     p.status, p.checksum, p.issued_at, p.issued_by = "issued", digest.hexdigest(), op.now, user.name
+    p.lock_key = f"issued:{p.county}:{p.month}" if p.kind == "regular" else None
     p.late = op.today > p.pay_by
     audit.record(op.session, case=None, at=op.now, actor=op.actor, type="payroll.issued",
                  data={"payroll_id": p.id, "county": p.county, "month": p.month, "kind": p.kind, "rows": p.row_count,

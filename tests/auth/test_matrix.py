@@ -140,6 +140,8 @@ MATRIX = [
     Endpoint("GET", "/api/v1/supervision/overdue", ("county", "admin"), scoped="list"),
     Endpoint("GET", "/api/v1/beneficiaries", ("village", "township", "county", "admin"), a_beneficiary, scoped="list"),
     Endpoint("GET", "/api/v1/beneficiaries/{beneficiary_id}", ("village", "township", "county", "admin"), a_beneficiary),
+    Endpoint("PUT", "/api/v1/beneficiaries/{beneficiary_id}/payee", ("township", "county"), a_beneficiary,
+             body=lambda p: {"bank": "舒兰农商银行", "account": "6228480012345678"}),
     Endpoint("GET", "/api/v1/beneficiaries/{beneficiary_id}/history", ("village", "township", "county", "admin"), a_beneficiary),
     Endpoint("POST", "/api/v1/beneficiaries/{beneficiary_id}/rechecks", ("township", "county"), a_beneficiary,
              body=lambda p: {"trigger": "data_warning", "reason": "比对预警"}, ok=201),

@@ -166,3 +166,34 @@ def test_confirmed_linshi_is_paid_once_less_its_advance(api: Api) -> None:
     assert [(r["kind"], r["amount"], r["change"]) for r in roster["rows"]] == [("linshi", 1500.0 - advance, "linshi")]
     issue(api, roster["id"])
     assert generate(api, "2027-01")["rows"] == []
+
+
+def test_the_payee_account_is_paid_into_and_shown_masked(api: Api) -> None:
+    case = paid_beneficiary(api)
+    found = beneficiary_of(api, case["number"])
+    url = f"/api/v1/beneficiaries/{found['id']}/payee"
+    for bad in ({"bank": "银行", "account": "62284800x"}, {"bank": " ", "account": "6228480012345678"}, {"bank": "银行"}):
+        assert api.client.put(url, json=bad, headers=api.headers()).status_code == 422, bad
+    changed = api.client.put(url, json={"bank": "舒兰农商银行", "account": "6228480012345678"}, headers=api.headers())
+    assert changed.status_code == 200 and changed.json()["account"] == "************5678"
+    row = generate(api, "2026-12")["rows"][0]
+    assert (row["bank"], row["account"]) == ("舒兰农商银行", "************5678")
+    history = api.client.get(f"/api/v1/beneficiaries/{found['id']}/history", headers=api.headers()).text
+    assert "6228480012345678" not in history and "payee_changed" in history
+
+
+def test_two_drafts_or_two_issues_of_one_month_cannot_both_be_stored(api: Api) -> None:
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    from service.payroll.models import Payroll
+
+    paid_beneficiary(api)
+    draft = generate(api, "2026-12")
+    with pytest.raises(IntegrityError), transaction(api.services.sessions) as session:  # a second request's insert
+        session.add(Payroll(county="220283", month="2026-12", kind="regular", status="draft", rule_pack="shulan-2023",
+                            months=1, pay_by=datetime(2026, 12, 10).date(), row_count=0, held_count=0, total=0, late=False,
+                            created_at=api.clock.now(), created_by="x", lock_key="draft:220283:2026-12:regular"))
+    issue(api, draft["id"])
+    with api.services.sessions() as session:
+        assert session.get(Payroll, draft["id"]).lock_key == "issued:220283:2026-12"  # type: ignore[union-attr]

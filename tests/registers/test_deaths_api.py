@@ -89,3 +89,19 @@ def test_the_recheck_a_death_opens_stops_the_benefit_from_the_date_of_death(api:
                           ("notify_stop", NOTIFY), ("archive", ARCHIVE)])
     found = beneficiary_of(api, case["number"])
     assert (found["status"], found["stopped_on"]) == ("stopped", "2026-11-03")
+
+
+def test_a_household_members_death_opens_a_recheck_without_suspending_the_holder(api: Api) -> None:
+    from ..factories import approve, case_payload
+
+    payload = case_payload(applicant_id=resident_id("19800101"), household=1)
+    member = payload["household"][0]["id_number"]
+    case = approve(api, payload)
+    result = import_deaths(api, deaths_csv((member, "李0", "2026-11-01", "县殡仪馆"))).json()
+    assert result["matched_beneficiaries"] == 0
+    found = beneficiary_of(api, case["number"])
+    assert found["suspended"] is None and found["open_recheck"] is not None
+    history = api.client.get(f"/api/v1/beneficiaries/{found['id']}/history", headers=api.headers()).json()
+    started = next(e for e in history if e["type"] == "beneficiary.recheck_started")
+    assert started["data"]["trigger"] == "data_warning"
+    assert generate(api, "2026-12")["held"] == []  # the holder is still paid while the recheck runs
