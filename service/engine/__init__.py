@@ -3,6 +3,7 @@
 Everything else speaks of compiled processes, instances, snapshots and plain errors from here.
 """
 
+from .external import ExternalTaskInfo
 from .expressions import EvaluationFailed, ExpressionError, ForbiddenExpression
 from .loader import CompiledDecision, CompiledProcess, compile_bpmn, compile_dmn
 from .model import (
@@ -13,6 +14,7 @@ from .model import (
     Position,
     Problem,
     ProcessError,
+    ReadyExternal,
     ReadyTask,
     Snapshot,
     UserTaskInfo,
@@ -26,6 +28,7 @@ __all__ = [
     "CompiledProcess",
     "DefinitionInvalid",
     "EvaluationFailed",
+    "ExternalTaskInfo",
     "ExpressionError",
     "FieldSpec",
     "ForbiddenExpression",
@@ -35,6 +38,7 @@ __all__ = [
     "Position",
     "Problem",
     "ProcessError",
+    "ReadyExternal",
     "ReadyTask",
     "Snapshot",
     "UserTaskInfo",

@@ -17,7 +17,9 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from . import expressions
+from .external import ExternalTaskInfo, ExternalTaskParser, parse_external_tasks
 from .forms import parse_user_tasks
+from .modeler import quote_iso_timers, translate_decision
 from .model import DefinitionInvalid, ElementInfo, Problem, UserTaskInfo
 from .timers import check_timer_expression, check_timer_value
 
@@ -54,8 +56,6 @@ _FLOW_NODE_TAGS = {
     "parallelGateway", "inclusiveGateway", "eventBasedGateway", "complexGateway", "sequenceFlow",
 }
 _REFUSED_TAGS = {
-    "serviceTask": "service tasks call external systems and are not supported",
-    "sendTask": "send tasks are not supported",
     "complexGateway": "complex gateways are not supported",
 }
 
@@ -84,6 +84,7 @@ class CompiledProcess:
     messages: frozenset[str]
     decisions: dict[str, str] = field(default_factory=dict)  # decision id -> checksum used
     decision_tasks: dict[str, str] = field(default_factory=dict)  # decision id -> the business rule task calling it
+    external_tasks: dict[str, ExternalTaskInfo] = field(default_factory=dict)  # service and send tasks, by element id
 
 
 def checksum(data: bytes) -> str:
@@ -252,6 +253,7 @@ def compile_bpmn(data: bytes, decisions: Mapping[str, CompiledDecision], known_f
     if not key:
         raise DefinitionInvalid(problems)
     bound = (lambda text: probe(text, key)) if probe is not None else None
+    quote_iso_timers(root)  # Camunda Modeler's bare P7D is the literal 'P7D'
     problems += check_bpmn_expressions(root, known_functions, bound)
     called = _called_decisions(root)
     for decision_id, owner in called.items():
@@ -263,6 +265,11 @@ def compile_bpmn(data: bytes, decisions: Mapping[str, CompiledDecision], known_f
         problems += exc.problems
         user_tasks = {}
     problems += _deadline_problems(user_tasks, bound)
+    try:
+        external_tasks = parse_external_tasks(root, known_functions)
+    except DefinitionInvalid as exc:
+        problems += exc.problems
+        external_tasks = {}
     if problems:
         raise DefinitionInvalid(problems)
     spec, subprocess_specs = _spiff_parse(root, key, [decisions[d] for d in called])
@@ -283,6 +290,7 @@ def compile_bpmn(data: bytes, decisions: Mapping[str, CompiledDecision], known_f
         messages=messages,
         decisions={d: decisions[d].checksum for d in called},
         decision_tasks=called,
+        external_tasks=external_tasks,
     )
 
 
@@ -304,7 +312,7 @@ def _deadline_problems(user_tasks: Mapping[str, UserTaskInfo], probe: Callable[[
 
 
 def _spiff_parse(root: etree._Element, key: str, decisions: list[CompiledDecision]) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]:
-    parser = SpiffBpmnParser()
+    parser = ExternalTaskParser()
     try:
         for decision in decisions:
             parser.add_dmn_xml(parse_xml(decision.xml))
@@ -349,6 +357,7 @@ def compile_dmn(data: bytes, known_functions: Iterable[str], probe: Probe | None
                                                f"at most {MAX_KEY} characters (got {decision_id[:120]!r})")])
     if decision.find(f"{{{ns}}}decisionTable") is None:
         raise DefinitionInvalid([Problem(decision_id, "the decision has no decision table")])
+    translate_decision(decision, ns)  # S-FEEL cells (DMN standard, Camunda Modeler) as the Python-style cells they mean
     problems = _check_dmn_cells(decision, ns, set(known_functions), probe)
     try:
         parser = SpiffBpmnParser()
@@ -358,7 +367,9 @@ def compile_dmn(data: bytes, known_functions: Iterable[str], probe: Probe | None
         problems.append(Problem(decision_id, f"cannot be parsed: {type(exc).__name__}: {exc}"))
     if problems:
         raise DefinitionInvalid(problems)
-    return CompiledDecision(key=decision_id, name=decision.get("name") or decision_id, checksum=checksum(data), xml=data)
+    # the checksum is the file's as uploaded; the XML kept for running is the translated one
+    return CompiledDecision(key=decision_id, name=decision.get("name") or decision_id, checksum=checksum(data),
+                            xml=etree.tostring(root, xml_declaration=True, encoding="utf-8"))
 
 
 def _check_dmn_cells(decision: etree._Element, ns: str, known: set[str], probe: Probe | None) -> list[Problem]:
@@ -392,4 +403,5 @@ def _check_input_entry(text: str, known: set[str]) -> None:
         except expressions.ExpressionError as exc:
             last = exc
     assert last is not None
-    raise expressions.ForbiddenExpression(text, last.reason)
+    raise expressions.ForbiddenExpression(text, f"neither an S-FEEL simple unary test (\"a\",\"b\"; <= 1000; [1..5]; "
+                                                f"not(\"x\"); -) nor a Python-style cell: {last.reason}")

@@ -28,7 +28,7 @@ def check_timer_expression(text: str, known_functions: Iterable[str]) -> None:
     if not text:
         raise expressions.ForbiddenExpression(text, "timer has no expression")
     if _ISO_LIKE.match(text) and not text.startswith(("'", '"')):
-        raise expressions.ForbiddenExpression(text, f"timer texts are expressions: write '{text}' in quotes")
+        raise expressions.ForbiddenExpression(text, "not an ISO 8601 date, duration or cycle, nor an expression")
     expressions.check(text, known_functions)
     tree = ast.parse(text.strip(), mode="eval").body
     if isinstance(tree, ast.Constant):
