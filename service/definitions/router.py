@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Path, UploadFile
 from fastapi.responses import Response
 
-from ..cases.service import require_role
+from ..auth.service import require_role
 from ..clock import local_date
 from ..deps import CurrentUser, NowDep, ServicesDep, SessionDep
 from ..engine.loader import MAX_BYTES

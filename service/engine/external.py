@@ -30,7 +30,7 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.parser.task_spec import SpiffTaskParser
 from SpiffWorkflow.spiff.specs.defaults import ManualTask
 
-from .forms import _field
+from .user_tasks import _field
 from .model import DefinitionInvalid, FieldSpec, Problem
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"

@@ -16,12 +16,13 @@ from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
+from ..roles import CASEWORKERS
 from . import expressions
 from .external import ExternalTaskInfo, ExternalTaskParser, parse_external_tasks
-from .forms import parse_user_tasks
 from .modeler import quote_iso_timers, translate_decision
 from .model import DefinitionInvalid, ElementInfo, Problem, UserTaskInfo
-from .timers import check_timer_expression, check_timer_value
+from .timer_checks import check_timer_expression, check_timer_value
+from .user_tasks import parse_user_tasks
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
@@ -37,7 +38,6 @@ MAX_DAYS = 3660
 Probe = Callable[[str, str | None], Any]
 """Evaluates an expression that reads no case data, as the host would (under every rule pack) for a
 process key or decision (None): the value, or an ExpressionError saying why it does not evaluate."""
-ROLES = ("village", "township", "county")
 
 _EXPRESSION_TAGS = {
     (BPMN_NS, "conditionExpression"),
@@ -230,9 +230,9 @@ def _role_problems(user_tasks: Mapping[str, UserTaskInfo]) -> list[Problem]:
             continue
         if info.lane is None:
             problems.append(Problem(info.element_id, "user task has no role: put it in a lane named "
-                                    f"{' / '.join(ROLES)} or give it <jiuzhu:role>"))
-        elif info.lane not in ROLES:
-            problems.append(Problem(info.element_id, f"lane '{info.lane}' is not a role ({', '.join(ROLES)})"))
+                                    f"{' / '.join(CASEWORKERS)} or give it <jiuzhu:role>"))
+        elif info.lane not in CASEWORKERS:
+            problems.append(Problem(info.element_id, f"lane '{info.lane}' is not a role ({', '.join(CASEWORKERS)})"))
     return problems
 
 
