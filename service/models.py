@@ -11,6 +11,9 @@ def load_all() -> None:
     from .calendar import models as calendar  # noqa: F401
     from .cases import models as cases  # noqa: F401
     from .definitions import models as definitions  # noqa: F401
+    from .external import models as external  # noqa: F401
+    from .messages import models as messages  # noqa: F401
+    from .outbox import models as outbox  # noqa: F401
     from .spotchecks import models as spotchecks  # noqa: F401
     from .tasks import models as tasks  # noqa: F401
     from .timers import models as timers  # noqa: F401

@@ -3,8 +3,8 @@
 Everything else speaks of compiled processes, instances, snapshots and plain errors from here.
 """
 
-from .external import ExternalTaskInfo
 from .expressions import EvaluationFailed, ExpressionError, ForbiddenExpression
+from .external import ExternalTaskInfo
 from .loader import CompiledDecision, CompiledProcess, compile_bpmn, compile_dmn
 from .model import (
     DefinitionInvalid,

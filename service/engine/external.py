@@ -30,8 +30,8 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.parser.task_spec import SpiffTaskParser
 from SpiffWorkflow.spiff.specs.defaults import ManualTask
 
-from .user_tasks import _field
 from .model import DefinitionInvalid, FieldSpec, Problem
+from .user_tasks import _field
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 JIUZHU_NS = "urn:jiuzhu:bpmn:1"

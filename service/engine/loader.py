@@ -19,8 +19,8 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from ..roles import CASEWORKERS
 from . import expressions
 from .external import ExternalTaskInfo, ExternalTaskParser, parse_external_tasks
-from .modeler import quote_iso_timers, translate_decision
 from .model import DefinitionInvalid, ElementInfo, Problem, UserTaskInfo
+from .modeler import quote_iso_timers, translate_decision
 from .timer_checks import check_timer_expression, check_timer_value
 from .user_tasks import parse_user_tasks
 

@@ -16,7 +16,6 @@ import re
 
 from lxml import etree
 
-
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 TIMER_TAGS = ("timeDate", "timeDuration", "timeCycle")
 _ISO = re.compile(

@@ -121,13 +121,18 @@ MATRIX = [
     Endpoint("GET", "/api/v1/registers/near-relatives", ("county", "admin"), lambda api: {"case_id": api.create(near=True)["id"]},
              scoped="list"),
     Endpoint("GET", "/api/v1/reports/monthly", ("township", "county", "admin"), scoped="list"),
+    Endpoint("GET", "/api/v1/external-tasks", ("admin",), scoped="none"),
 ]
 QUERIES = {
     "/api/v1/calendar/add-working-days": "?start=2026-09-30&days=5",
     "/api/v1/reports/monthly": "?month=2026-11",
 }
 # Routes whose access is tested elsewhere (the test clock exists only with JIUZHU_FAKE_CLOCK=1).
-ELSEWHERE = {("PUT", "/api/v1/admin/clock")}
+# Role service (an integration with its topics) is tested in tests/external: the workers' calls and messages.
+ELSEWHERE = {("PUT", "/api/v1/admin/clock"), ("POST", "/api/v1/external-tasks/fetch-and-lock"),
+             ("POST", "/api/v1/external-tasks/{task_id}/complete"), ("POST", "/api/v1/external-tasks/{task_id}/failure"),
+             ("POST", "/api/v1/external-tasks/{task_id}/extend-lock"), ("POST", "/api/v1/external-tasks/{task_id}/retry"),
+             ("POST", "/api/v1/messages")}
 
 
 def test_every_route_is_in_the_matrix(client) -> None:  # type: ignore[no-untyped-def]
