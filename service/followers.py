@@ -12,15 +12,22 @@ Followers of ``case.closed`` (:data:`~service.cases.workflow.CASE_CLOSED`), in t
   (:mod:`service.beneficiaries`);
 - a completed spot check is recorded on the case it checked, and may open a recheck
   (:mod:`service.spotchecks`).
+
+Followers of a message no waiting case took (:data:`~service.messages.service.MESSAGE_RECEIVED`):
+
+- the city's data-comparison warning ``data_warning`` opens the on-demand recheck of the
+  beneficiary it names (:mod:`service.beneficiaries.warnings`).
 """
 
 from __future__ import annotations
 
 from .beneficiaries.service import follow_case_end
+from .beneficiaries.warnings import follow_data_warning
 from .cases.workflow import CASE_CLOSED
 from .clock import Clock
 from .config import Settings
 from .events import Followers
+from .messages.service import MESSAGE_RECEIVED
 from .services import Services
 from .spotchecks.service import follow_spot_check_end
 
@@ -28,6 +35,7 @@ from .spotchecks.service import follow_spot_check_end
 def register(followers: Followers) -> None:
     followers.follow(CASE_CLOSED, follow_case_end)
     followers.follow(CASE_CLOSED, follow_spot_check_end)
+    followers.follow(MESSAGE_RECEIVED, follow_data_warning)
 
 
 def build_services(settings: Settings, clock: Clock | None = None) -> Services:
