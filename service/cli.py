@@ -94,6 +94,7 @@ def worker(
     if external:
         _external_worker(external, url, worker_id, lock_seconds, retries, retry_seconds)
         return
+    from .outbox.delivery import OutboxLoop
     from .startup import prepare
     from .timers.worker import TimerLoop
 
@@ -105,10 +106,16 @@ def worker(
 
         start_http_server(metrics_port)
     loop = TimerLoop(services)
+    outbox = OutboxLoop(services)  # events out, beside the timers
     signal.signal(signal.SIGTERM, lambda *_: loop.stopping.set())
     signal.signal(signal.SIGINT, lambda *_: loop.stopping.set())
-    err.print(f"timer worker polling every {services.settings.timer_poll_seconds}s")
-    loop.run()
+    err.print(f"timer worker polling every {services.settings.timer_poll_seconds}s; webhooks every "
+              f"{services.settings.outbox_poll_seconds}s")
+    outbox.start()
+    try:
+        loop.run()
+    finally:
+        outbox.stop()
 
 
 def _external_worker(specs: list[str], url: str, worker_id: str, lock_seconds: int, retries: int, retry_seconds: int) -> None:

@@ -13,6 +13,10 @@ Followers of ``case.closed`` (:data:`~service.cases.workflow.CASE_CLOSED`), in t
 - a completed spot check is recorded on the case it checked, and may open a recheck
   (:mod:`service.spotchecks`).
 
+Followers of every audit event (:data:`~service.audit.service.AUDIT_RECORDED`), in its transaction:
+
+- the outbox offers it to the webhook subscriptions that want it (:mod:`service.outbox`).
+
 Followers of a message no waiting case took (:data:`~service.messages.service.MESSAGE_RECEIVED`):
 
 - the city's data-comparison warning ``data_warning`` opens the on-demand recheck of the
@@ -21,6 +25,7 @@ Followers of a message no waiting case took (:data:`~service.messages.service.ME
 
 from __future__ import annotations
 
+from .audit.service import AUDIT_RECORDED
 from .beneficiaries.service import follow_case_end
 from .beneficiaries.warnings import follow_data_warning
 from .cases.workflow import CASE_CLOSED
@@ -28,6 +33,7 @@ from .clock import Clock
 from .config import Settings
 from .events import Followers
 from .messages.service import MESSAGE_RECEIVED
+from .outbox.service import follow_audit
 from .services import Services
 from .spotchecks.service import follow_spot_check_end
 
@@ -36,6 +42,7 @@ def register(followers: Followers) -> None:
     followers.follow(CASE_CLOSED, follow_case_end)
     followers.follow(CASE_CLOSED, follow_spot_check_end)
     followers.follow(MESSAGE_RECEIVED, follow_data_warning)
+    followers.follow(AUDIT_RECORDED, follow_audit)
 
 
 def build_services(settings: Settings, clock: Clock | None = None) -> Services:

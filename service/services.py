@@ -21,7 +21,7 @@ from .config import Settings
 from .db import make_engine, make_session_factory
 from .definitions.probe import Probe
 from .definitions.service import Registry
-from .events import Followers
+from .events import FOLLOWERS, Followers
 
 
 @dataclass
@@ -48,5 +48,6 @@ class Services:
         registry = Registry(FUNCTION_NAMES, probe=Probe(rules))
         followers = Followers()
         register(followers)
+        sessions.configure(info={FOLLOWERS: followers})  # what a session records, its followers hear (the outbox)
         return cls(settings=settings, engine=engine, sessions=sessions, clock=clock, rules=rules, registry=registry,
                    followers=followers)

@@ -18,10 +18,23 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..cases.models import Case
+from ..events import Topic, publish_in
 from ..state import AppState
 from .models import AuditEvent
 
 SYSTEM = "system"
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """An event just added to the log, in the recording transaction (its followers write in that transaction too)."""
+
+    session: Session
+    event: AuditEvent
+    case: Case | None
+
+
+AUDIT_RECORDED: Topic[Recorded] = Topic("audit.recorded")
 
 
 def _digest(prev_hash: str, chain: str, seq: int, case_id: int | None, at: datetime, actor: str,
@@ -53,6 +66,7 @@ def record(session: Session, *, case: Case | None, at: datetime, actor: str, typ
         case.audit_seq, case.audit_head = seq, digest
     else:
         session.execute(update(AppState).where(AppState.id == 1).values(audit_head=digest))
+    publish_in(session.info, AUDIT_RECORDED, Recorded(session, event, case))
     return event
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..external.helpers import bearer, service_token
 from ..factories import OTHER_TOWNSHIP, TO_PUBLICITY, Api, approve, elements
-from .helpers import bearer, service_token
 
 
 def send(api: Api, token: str, **body: Any):  # type: ignore[no-untyped-def]
