@@ -14,7 +14,7 @@ from ..auth.service import in_scope
 from ..cases.models import Case
 from ..messages.service import Incoming
 from .models import Beneficiary
-from .service import request_recheck
+from .service import RecheckDemand, recheck_on_demand
 
 DATA_WARNING = "data_warning"
 
@@ -24,15 +24,13 @@ def follow_data_warning(event: Incoming) -> None:
         return
     session = event.op.session
     names = Beneficiary.number == event.case_number if event.case_number else Beneficiary.applicant_id_number == event.business_key
-    found = session.scalars(select(Beneficiary).where(Beneficiary.status == "active", names).order_by(Beneficiary.id))
+    found = session.scalars(select(Beneficiary).where(Beneficiary.status == "active", names).order_by(Beneficiary.id).with_for_update())
     b = next((b for b in found if in_scope(event.sender, b.region)), None)
     if b is None:
         return
-    origin = session.get(Case, b.case_id)
-    assert origin is not None
-    why = f"{event.variables.get('source') or '数据比对预警'}: {event.variables.get('reason') or ''} (message {event.message_id})"
-    opened = request_recheck(event.op, origin, why[:500])
-    if opened is not None:
-        event.case = opened
-    elif b.recheck_case_id is not None:  # the open recheck takes the warning
+    if b.recheck_case_id is not None:  # the open recheck takes the warning
         event.case = session.get(Case, b.recheck_case_id)
+        return
+    reason = str(event.variables.get("reason") or "数据比对预警 data-comparison warning")[:500]
+    source = f"{str(event.variables.get('source') or event.sender.name)[:100]} (message {event.message_id})"
+    event.case = recheck_on_demand(event.op, b, RecheckDemand("data_warning", reason, source=source))

@@ -55,7 +55,8 @@ def test_the_citys_warning_opens_the_recheck_of_the_person_once(api: Api) -> Non
     rechecks = api.client.get("/api/v1/cases?purpose=recheck", headers=api.headers("admin")).json()["items"]
     assert [c["id"] for c in rechecks] == [recheck["id"]]
     requested = [e for e in api.history(approved["id"]) if e["type"] == "beneficiary.recheck_requested"]
-    assert len(requested) == 1 and "名下新增机动车" in requested[0]["data"]["why"]
+    assert len(requested) == 1 and requested[0]["data"]["trigger"] == "data_warning"
+    assert requested[0]["data"]["why"] == "名下新增机动车" and "jl-0001" in requested[0]["data"]["source"]
 
 
 def test_messages_are_scoped_to_the_senders_topics_and_region(api: Api) -> None:
