@@ -126,6 +126,7 @@ def _external_worker(specs: list[str], url: str, worker_id: str, lock_seconds: i
     from .external.worker import ExternalWorker, load_handler
 
     _logging()
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per poll
     token = os.environ.get("JIUZHU_WORKER_TOKEN", "")
     if not token:
         err.print("[red]set JIUZHU_WORKER_TOKEN[/red] to the token of a user of role service (jiuzhu user add ... --role service)")

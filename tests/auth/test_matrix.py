@@ -124,6 +124,7 @@ MATRIX = [
              scoped="list"),
     Endpoint("GET", "/api/v1/reports/monthly", ("township", "county", "admin"), scoped="list"),
     Endpoint("GET", "/api/v1/external-tasks", ("admin",), scoped="none"),
+    Endpoint("GET", "/api/v1/webhooks", ("admin",), scoped="none"),
 ]
 QUERIES = {
     "/api/v1/calendar/add-working-days": "?start=2026-09-30&days=5",
@@ -134,7 +135,9 @@ QUERIES = {
 ELSEWHERE = {("PUT", "/api/v1/admin/clock"), ("POST", "/api/v1/external-tasks/fetch-and-lock"),
              ("POST", "/api/v1/external-tasks/{task_id}/complete"), ("POST", "/api/v1/external-tasks/{task_id}/failure"),
              ("POST", "/api/v1/external-tasks/{task_id}/extend-lock"), ("POST", "/api/v1/external-tasks/{task_id}/retry"),
-             ("POST", "/api/v1/messages")}
+             ("POST", "/api/v1/messages"),
+             # admin only, each role's refusal in tests/outbox
+             ("POST", "/api/v1/webhooks"), ("DELETE", "/api/v1/webhooks/{subscription_id}")}
 
 
 def test_every_route_is_in_the_matrix(client) -> None:  # type: ignore[no-untyped-def]

@@ -93,3 +93,19 @@ def test_a_subscription_gets_only_its_types_and_region(api: Api) -> None:
     api.step(theirs.json()["id"], "accept", ACCEPT)
     deliver_due(api.services, receiver.client())
     assert [(e["type"], e["data"]["case_id"]) for e in receiver.got] == [("cn.jiuzhu.case.created", theirs.json()["id"])]
+
+
+def test_only_an_admin_manages_subscriptions_and_a_stopped_one_gets_nothing_new(api: Api) -> None:
+    body = {"name": "x", "url": HOOK, "secret": SECRET}
+    for role in ("village", "township", "county", "designer"):
+        assert api.client.post("/api/v1/webhooks", headers=api.headers(role), json=body).status_code == 403
+        assert api.client.delete("/api/v1/webhooks/1", headers=api.headers(role)).status_code == 403
+    bad = api.client.post("/api/v1/webhooks", headers=api.headers("admin"), json={**body, "url": "ftp://x"})
+    assert bad.status_code == 422
+    hook = subscribe(api)
+    assert api.client.post("/api/v1/webhooks", headers=api.headers("admin"), json={**body, "name": hook["name"]}).status_code == 409
+    stopped = api.client.delete(f"/api/v1/webhooks/{hook['id']}", headers=api.headers("admin"))
+    assert stopped.status_code == 200 and stopped.json()["active"] is False
+    assert api.client.delete("/api/v1/webhooks/999", headers=api.headers("admin")).status_code == 404
+    api.create()
+    assert outbox_rows(api) == 0
