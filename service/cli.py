@@ -10,13 +10,16 @@ import signal
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from .config import get_settings
 from .roles import ROLES
+
+if TYPE_CHECKING:
+    from .services import Services
 
 app = typer.Typer(help="Jiuzhu 救助: BPMN-driven social-assistance approvals.", no_args_is_help=True, add_completion=False)
 user_app = typer.Typer(help="Users and API tokens.", no_args_is_help=True)
@@ -26,7 +29,7 @@ app.add_typer(audit_app, name="audit")
 err = Console(stderr=True)
 
 
-def _services():  # type: ignore[no-untyped-def]
+def _services() -> Services:
     from .followers import build_services
 
     return build_services(get_settings())
