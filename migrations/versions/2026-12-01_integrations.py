@@ -6,7 +6,7 @@ message id once. ``webhook_subscriptions`` and ``outbox``: events for subscriber
 transaction of the audit event they carry.
 
 Revision ID: integrations
-Revises: late_task_index
+Revises: payments
 Create Date: 2026-12-01
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "integrations"
-down_revision = "late_task_index"
+down_revision = "payments"
 branch_labels = None
 depends_on = None
 
