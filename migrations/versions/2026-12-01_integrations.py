@@ -6,7 +6,7 @@ message id once. ``webhook_subscriptions`` and ``outbox``: events for subscriber
 transaction of the audit event they carry.
 
 Revision ID: integrations
-Revises: payments
+Revises: public_scrutiny
 Create Date: 2026-12-01
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "integrations"
-down_revision = "payments"
+down_revision = "public_scrutiny"
 branch_labels = None
 depends_on = None
 
