@@ -24,8 +24,12 @@ from .clock import Clock
 from .config import Settings, get_settings
 from .definitions.router import router as definitions_router
 from .errors import ServiceError
+from .external.router import router as external_router
 from .followers import build_services
 from .income.router import router as income_router
+from .messages.router import router as messages_router
+from .outbox.delivery import OutboxLoop
+from .outbox.router import router as outbox_router
 from .payroll.router import router as payroll_router
 from .public_reports.router import router as public_reports_router
 from .publicity.router import router as publicity_router
@@ -125,13 +129,16 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, *, 
         if serving:
             gc.freeze()  # what start-up loaded lives as long as the process: keep it out of every collection
         loop = TimerLoop(services) if settings.timers_in_server else None
-        if loop:
+        outbox = OutboxLoop(services) if settings.timers_in_server else None
+        if loop and outbox:
             loop.start()
+            outbox.start()
         try:
             yield
         finally:
-            if loop:
+            if loop and outbox:
                 loop.stop()
+                outbox.stop()
             services.engine.dispose()
 
     app = FastAPI(title="Jiuzhu 救助", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
@@ -141,7 +148,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, *, 
     metrics.install(app)
     routers = (cases_router, tasks_router, definitions_router, calendar_router, supervision_router, publicity_router,
                public_reports_router,
-               beneficiaries_router, spotchecks_router, registers_router, income_router, payroll_router, admin_router)
+               beneficiaries_router, spotchecks_router, registers_router, income_router, payroll_router, admin_router,
+               external_router, messages_router, outbox_router)
     for router in routers:
         app.include_router(router)
     web.install(app)

@@ -86,8 +86,23 @@ def serve(
 @app.command()
 def worker(
     metrics_port: Annotated[int, typer.Option(help="serve Prometheus /metrics on this port (0: off)")] = 0,
+    external: Annotated[list[str] | None, typer.Option(
+        help="TOPIC=module:function: run an external-task worker for the topic instead (repeatable)")] = None,
+    url: Annotated[str, typer.Option(help="external: the service's base URL")] = "http://127.0.0.1:8000",
+    worker_id: Annotated[str, typer.Option(help="external: this worker's id (default host-pid)")] = "",
+    lock_seconds: Annotated[int, typer.Option(help="external: how long a fetched task is locked")] = 60,
+    retries: Annotated[int, typer.Option(help="external: attempts before a task becomes an incident")] = 5,
+    retry_seconds: Annotated[int, typer.Option(help="external: the first back-off, doubled each failure")] = 60,
 ) -> None:
-    """Run a timer worker: fires due timers; any number may share one PostgreSQL."""
+    """Run a timer worker: fires due timers; any number may share one PostgreSQL.
+
+    With --external, run an external-task worker instead: it calls the service at --url with the
+    token in JIUZHU_WORKER_TOKEN (a user of role service) and needs no database.
+    """
+    if external:
+        _external_worker(external, url, worker_id, lock_seconds, retries, retry_seconds)
+        return
+    from .outbox.delivery import OutboxLoop
     from .startup import prepare
     from .timers.worker import TimerLoop
 
@@ -99,10 +114,43 @@ def worker(
 
         start_http_server(metrics_port)
     loop = TimerLoop(services)
+    outbox = OutboxLoop(services)  # events out, beside the timers
     signal.signal(signal.SIGTERM, lambda *_: loop.stopping.set())
     signal.signal(signal.SIGINT, lambda *_: loop.stopping.set())
-    err.print(f"timer worker polling every {services.settings.timer_poll_seconds}s")
-    loop.run()
+    err.print(f"timer worker polling every {services.settings.timer_poll_seconds}s; webhooks every "
+              f"{services.settings.outbox_poll_seconds}s")
+    outbox.start()
+    try:
+        loop.run()
+    finally:
+        outbox.stop()
+
+
+def _external_worker(specs: list[str], url: str, worker_id: str, lock_seconds: int, retries: int, retry_seconds: int) -> None:
+    import socket
+
+    import httpx
+
+    from .external.worker import ExternalWorker, load_handler
+
+    _logging()
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per poll
+    token = os.environ.get("JIUZHU_WORKER_TOKEN", "")
+    if not token:
+        err.print("[red]set JIUZHU_WORKER_TOKEN[/red] to the token of a user of role service (jiuzhu user add ... --role service)")
+        raise typer.Exit(2)
+    try:
+        handlers = dict(load_handler(spec) for spec in specs)
+    except (ValueError, ImportError, AttributeError) as exc:
+        err.print(f"[red]--external:[/red] {exc}")
+        raise typer.Exit(2) from None
+    with httpx.Client(base_url=url, timeout=30) as client:
+        runner = ExternalWorker(client, token, handlers, worker_id or f"{socket.gethostname()}-{os.getpid()}",
+                                lock_seconds=lock_seconds, retries=retries, retry_seconds=retry_seconds)
+        signal.signal(signal.SIGTERM, lambda *_: runner.stopping.set())
+        signal.signal(signal.SIGINT, lambda *_: runner.stopping.set())
+        err.print(f"external-task worker {runner.worker_id} on {url}: {', '.join(handlers)}")
+        runner.run()
 
 
 @app.command()
@@ -134,6 +182,7 @@ def user_add(
     role: Annotated[str, typer.Option(help=" or ".join(ROLES))],
     region: Annotated[str, typer.Option(help="12-digit administrative code, e.g. 220283101000")],
     days: Annotated[int, typer.Option(help="days until the token expires")] = 0,
+    topics: Annotated[str, typer.Option(help="role service: its topics and message names, comma-separated")] = "",
 ) -> None:
     """Create a user and print a new API token as the last line."""
     from .auth import service as auth
@@ -146,12 +195,13 @@ def user_add(
     now = services.clock.now()
     try:
         with transaction(services.sessions) as session:
-            user = auth.create_user(session, name, role, region, now)
+            user = auth.create_user(session, name, role, region, now, [t.strip() for t in topics.split(",") if t.strip()])
             token = auth.issue_token(session, user, now, days or services.settings.token_days)
     except ServiceError as exc:
         err.print(f"[red]refused:[/red] {exc.detail}")
         raise typer.Exit(1) from None
-    print(f"user {name}: role {role}, region {region} (scope {auth.scope_prefix(region) or 'all'})")
+    extra = f", topics {', '.join(user.topics)}" if user.topics else ""
+    print(f"user {name}: role {role}, region {region} (scope {auth.scope_prefix(region) or 'all'}){extra}")
     print(token)
 
 

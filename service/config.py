@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     timer_poll_seconds: float = 1.0
     timer_batch: int = 50
     timer_claim_timeout: float = 60.0
+    outbox_poll_seconds: float = 0.5
+    outbox_batch: int = 100
     processes_dir: Path = shipped("processes")
     default_rule_pack: str = "national-2021"
     token_days: int = 365

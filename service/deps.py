@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from .audit import service as audit
 from .auth.models import User
 from .auth.service import authenticate
-from .errors import ServiceError, Unauthorized
+from .errors import Forbidden, Incident, ServiceError, Unauthorized
+from .roles import SERVICE, SERVICE_PATHS
 from .services import Services
 
 log = logging.getLogger("jiuzhu")
@@ -87,6 +88,8 @@ def get_current_user(request: Request, session: SessionDep, now: NowDep) -> User
         raise Unauthorized("missing bearer token")
     user = authenticate(session, token.strip(), now)
     request.state.user = user.name
+    if user.role == SERVICE and not request.url.path.startswith(SERVICE_PATHS):
+        raise Forbidden("role 'service' may only use external tasks and messages")
     return user
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 E = TypeVar("E")
+FOLLOWERS = "followers"  # the key of a session's ``info`` under which its process's followers are
 
 
 class Topic(Generic[E]):
@@ -40,3 +41,10 @@ class Followers:
     def publish(self, topic: Topic[E], event: E) -> None:
         for follower in self.of(topic):
             follower(event)
+
+
+def publish_in(info: dict[Any, Any], topic: Topic[E], event: E) -> None:
+    """Publish to the followers a session carries (``session.info``), for code that has a session but no services."""
+    followers = info.get(FOLLOWERS)
+    if isinstance(followers, Followers):
+        followers.publish(topic, event)

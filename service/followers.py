@@ -29,18 +29,31 @@ the death register), in this order:
 - a beneficiary among them is suspended from every roster and a recheck opens (:mod:`service.beneficiaries`);
 - an open application naming one as applicant is flagged (:mod:`service.cases.deaths`);
 - what issued rosters paid after the death is recorded as an overpayment (:mod:`service.payroll.overpay`).
+
+Followers of every audit event (:data:`~service.audit.service.AUDIT_RECORDED`), in its transaction:
+
+- the outbox offers it to the webhook subscriptions that want it (:mod:`service.outbox`).
+
+Followers of a message no waiting case took (:data:`~service.messages.service.MESSAGE_RECEIVED`):
+
+- the city's data-comparison warning ``data_warning`` opens the on-demand recheck of the
+  beneficiary it names (:mod:`service.beneficiaries.warnings`).
 """
 
 from __future__ import annotations
 
+from .audit.service import AUDIT_RECORDED
 from .beneficiaries.service import follow_case_end
 from .beneficiaries.service import follow_deaths as suspend_beneficiaries
+from .beneficiaries.warnings import follow_data_warning
 from .cases.deaths import follow_deaths as flag_applications
 from .cases.workflow import CASE_CLOSED
 from .clock import Clock
 from .config import Settings
 from .events import Followers
 from .fullreview.service import check_batch, follow_batch_end
+from .messages.service import MESSAGE_RECEIVED
+from .outbox.service import follow_audit
 from .payroll.overpay import follow_deaths as record_overpayments
 from .public_reports.service import check_triage, follow_report_end
 from .registers.deaths import DEATHS_RECORDED
@@ -60,6 +73,8 @@ def register(followers: Followers) -> None:
     followers.follow(DEATHS_RECORDED, suspend_beneficiaries)
     followers.follow(DEATHS_RECORDED, flag_applications)
     followers.follow(DEATHS_RECORDED, record_overpayments)
+    followers.follow(MESSAGE_RECEIVED, follow_data_warning)
+    followers.follow(AUDIT_RECORDED, follow_audit)
 
 
 def build_services(settings: Settings, clock: Clock | None = None) -> Services:

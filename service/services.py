@@ -24,7 +24,7 @@ from .db import make_engine, make_session_factory
 from .definitions.probe import Probe
 from .definitions.service import Registry
 from .engine import guards, limits
-from .events import Followers
+from .events import FOLLOWERS, Followers
 
 
 def configure_limits(settings: Settings) -> None:
@@ -65,5 +65,6 @@ class Services:
         registry = Registry(FUNCTION_NAMES, probe=Probe(rules))
         followers = Followers()
         register(followers)
+        sessions.configure(info={FOLLOWERS: followers})  # what a session records, its followers hear (the outbox)
         return cls(settings=settings, engine=engine, sessions=sessions, clock=clock, rules=rules, registry=registry,
                    followers=followers)

@@ -19,12 +19,25 @@ from sqlalchemy.orm import Session
 
 from ..cases.models import Case
 from ..privacy import mask_ids_in
+from ..events import Topic, publish_in
 from ..state import AppState
 from . import seal
 from .models import AuditEvent
 
 SYSTEM = "system"
 REFUSALS = (401, 403, 404, 409)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """An event just added to the log, in the recording transaction (its followers write in that transaction too)."""
+
+    session: Session
+    event: AuditEvent
+    case: Case | None
+
+
+AUDIT_RECORDED: Topic[Recorded] = Topic("audit.recorded")
 
 
 def _digest(prev_hash: str, chain: str, seq: int, case_id: int | None, at: datetime, actor: str,
@@ -56,6 +69,7 @@ def record(session: Session, *, case: Case | None, at: datetime, actor: str, typ
         case.audit_seq, case.audit_head = seq, digest
     else:
         session.execute(update(AppState).where(AppState.id == 1).values(audit_head=digest))
+    publish_in(session.info, AUDIT_RECORDED, Recorded(session, event, case))
     return event
 
 

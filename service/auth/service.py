@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, Select, and_, select, true, update
 from sqlalchemy.orm import Session
 
 from ..errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
-from ..roles import ADMIN, ROLES
+from ..roles import ADMIN, ROLES, SERVICE
 from .models import ApiToken, User
 
 Row = TypeVarTuple("Row")
@@ -70,15 +70,33 @@ def check_region(region: str) -> None:
         raise Invalid(f"region must be a 12-digit administrative code, got {region!r}", ("region",))
 
 
-def create_user(session: Session, name: str, role: str, region: str, now: datetime) -> User:
+TOPIC = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]{0,99}$")
+
+
+def _check_topics(role: str, topics: list[str] | None) -> list[str] | None:
+    """A service user needs its topics (external-task topics and message names); no one else has any."""
+    if role != SERVICE:
+        if topics:
+            raise Invalid("topics are given only to role service", ("topics",))
+        return None
+    if not topics:
+        raise Invalid("role service needs --topics: the external-task topics and message names it may use", ("topics",))
+    bad = [t for t in topics if not TOPIC.match(t)]
+    if bad:
+        raise Invalid(f"topic {bad[0][:120]!r} must be letters, digits, '_', '-' or '.', starting with a letter", ("topics",))
+    return sorted(set(topics))
+
+
+def create_user(session: Session, name: str, role: str, region: str, now: datetime, topics: list[str] | None = None) -> User:
     if role not in ROLES:
         raise Invalid(f"role must be one of {', '.join(ROLES)}", ("role",))
+    topics = _check_topics(role, topics)
     check_region(region)
     if not name.strip():
         raise Invalid("name must not be empty", ("name",))
     if session.scalar(select(User.id).where(User.name == name)) is not None:
         raise Conflict(f"user '{name}' already exists")
-    user = User(name=name, role=role, region=region, created_at=now)
+    user = User(name=name, role=role, region=region, created_at=now, topics=topics)
     session.add(user)
     session.flush()
     return user

@@ -44,6 +44,7 @@ from ..engine import (
 )
 from ..errors import Incident
 from ..events import Topic
+from ..external import rows as external_rows
 from ..services import Services
 from ..tasks.models import CaseTask
 from ..timers.models import Timer
@@ -194,6 +195,9 @@ def apply(op: Operation, case: Case, process: CompiledProcess, snapshot: Snapsho
     rows = op.prefetched.pop(case.id, None)  # read before this operation: good for its first use only
     op.open_tasks[case.id] = _sync_tasks(op, case, snapshot.ready, rows.tasks if rows else None)
     _sync_timers(op, case, snapshot, rows.timers if rows else None)
+    if snapshot.external or external_rows.had_external(case.positions):
+        variables = {**snapshot.data, **external_rows.people(case.applicant_name, case.applicant_id_number, case.household)}
+        external_rows.sync(op.session, case.id, case.region, op.now, snapshot.external, variables)
     _sync_positions(op, case, snapshot)
     case.facts = {**case.facts, **{k: snapshot.data[k] for k in FACT_KEYS if k in snapshot.data}}
     if snapshot.finished and case.status == "active":

@@ -4,6 +4,7 @@ Everything else speaks of compiled processes, instances, snapshots and plain err
 """
 
 from .expressions import EvaluationFailed, ExpressionError, ForbiddenExpression
+from .external import ExternalTaskInfo
 from .loader import CompiledDecision, CompiledProcess, compile_bpmn, compile_dmn
 from .model import (
     CheckFailed,
@@ -14,6 +15,7 @@ from .model import (
     Position,
     Problem,
     ProcessError,
+    ReadyExternal,
     ReadyTask,
     Snapshot,
     UserTaskInfo,
@@ -28,6 +30,7 @@ __all__ = [
     "CompiledProcess",
     "DefinitionInvalid",
     "EvaluationFailed",
+    "ExternalTaskInfo",
     "ExpressionError",
     "FieldSpec",
     "ForbiddenExpression",
@@ -37,6 +40,7 @@ __all__ = [
     "Position",
     "Problem",
     "ProcessError",
+    "ReadyExternal",
     "ReadyTask",
     "Snapshot",
     "UserTaskInfo",

@@ -19,7 +19,10 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from ..roles import CASEWORKERS
 from . import expressions, limits
+from . import expressions
+from .external import ExternalTaskInfo, ExternalTaskParser, parse_external_tasks
 from .model import DefinitionInvalid, ElementInfo, Problem, UserTaskInfo
+from .modeler import quote_iso_timers, translate_decision
 from .timer_checks import check_timer_expression, check_timer_value
 from .user_tasks import parse_user_tasks
 
@@ -55,8 +58,6 @@ _FLOW_NODE_TAGS = {
     "parallelGateway", "inclusiveGateway", "eventBasedGateway", "complexGateway", "sequenceFlow",
 }
 _REFUSED_TAGS = {
-    "serviceTask": "service tasks call external systems and are not supported",
-    "sendTask": "send tasks are not supported",
     "complexGateway": "complex gateways are not supported",
 }
 
@@ -86,6 +87,7 @@ class CompiledProcess:
     decisions: dict[str, str] = field(default_factory=dict)  # decision id -> checksum used
     decision_tasks: dict[str, str] = field(default_factory=dict)  # decision id -> the business rule task calling it
     cycles: bool = False  # whether any timer is a cycle (each operation then checks their catch-up)
+    external_tasks: dict[str, ExternalTaskInfo] = field(default_factory=dict)  # service and send tasks, by element id
 
 
 def checksum(data: bytes) -> str:
@@ -257,6 +259,7 @@ def compile_bpmn(data: bytes, decisions: Mapping[str, CompiledDecision], known_f
     if not key:
         raise DefinitionInvalid(problems)
     bound = (lambda text: probe(text, key)) if probe is not None else None
+    quote_iso_timers(root)  # Camunda Modeler's bare P7D is the literal 'P7D'
     problems += check_bpmn_expressions(root, known_functions, bound)
     problems += limits.diagram_problems(root, key, bound or (lambda text: expressions.evaluate(text, {})), now)
     called = _called_decisions(root)
@@ -269,6 +272,11 @@ def compile_bpmn(data: bytes, decisions: Mapping[str, CompiledDecision], known_f
         problems += exc.problems
         user_tasks = {}
     problems += _deadline_problems(user_tasks, bound)
+    try:
+        external_tasks = parse_external_tasks(root, known_functions)
+    except DefinitionInvalid as exc:
+        problems += exc.problems
+        external_tasks = {}
     if problems:
         raise DefinitionInvalid(problems)
     spec, subprocess_specs = _spiff_parse(root, key, [decisions[d] for d in called])
@@ -291,6 +299,7 @@ def compile_bpmn(data: bytes, decisions: Mapping[str, CompiledDecision], known_f
         decisions={d: decisions[d].checksum for d in called},
         decision_tasks=called,
         cycles=any(True for _ in root.iter(f"{{{BPMN_NS}}}timeCycle")),
+        external_tasks=external_tasks,
     )
 
 
@@ -321,7 +330,7 @@ def _deadline_problems(user_tasks: Mapping[str, UserTaskInfo], probe: Callable[[
 
 
 def _spiff_parse(root: etree._Element, key: str, decisions: list[CompiledDecision]) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]:
-    parser = SpiffBpmnParser()
+    parser = ExternalTaskParser()
     try:
         for decision in decisions:
             parser.add_dmn_xml(parse_xml(decision.xml))
@@ -366,6 +375,7 @@ def compile_dmn(data: bytes, known_functions: Iterable[str], probe: Probe | None
                                                f"at most {MAX_KEY} characters (got {decision_id[:120]!r})")])
     if decision.find(f"{{{ns}}}decisionTable") is None:
         raise DefinitionInvalid([Problem(decision_id, "the decision has no decision table")])
+    translate_decision(decision, ns)  # S-FEEL cells (DMN standard, Camunda Modeler) as the Python-style cells they mean
     problems = _check_dmn_cells(decision, ns, set(known_functions), probe)
     try:
         parser = SpiffBpmnParser()
@@ -375,7 +385,9 @@ def compile_dmn(data: bytes, known_functions: Iterable[str], probe: Probe | None
         problems.append(Problem(decision_id, f"cannot be parsed: {type(exc).__name__}: {exc}"))
     if problems:
         raise DefinitionInvalid(problems)
-    return CompiledDecision(key=decision_id, name=decision.get("name") or decision_id, checksum=checksum(data), xml=data)
+    # the checksum is the file's as uploaded; the XML kept for running is the translated one
+    return CompiledDecision(key=decision_id, name=decision.get("name") or decision_id, checksum=checksum(data),
+                            xml=etree.tostring(root, xml_declaration=True, encoding="utf-8"))
 
 
 def _check_dmn_cells(decision: etree._Element, ns: str, known: set[str], probe: Probe | None) -> list[Problem]:
@@ -409,4 +421,5 @@ def _check_input_entry(text: str, known: set[str]) -> None:
         except expressions.ExpressionError as exc:
             last = exc
     assert last is not None
-    raise expressions.ForbiddenExpression(text, last.reason)
+    raise expressions.ForbiddenExpression(text, f"neither an S-FEEL simple unary test (\"a\",\"b\"; <= 1000; [1..5]; "
+                                                f"not(\"x\"); -) nor a Python-style cell: {last.reason}")

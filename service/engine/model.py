@@ -154,6 +154,16 @@ class ReadyTask:
 
 
 @dataclass(frozen=True)
+class ReadyExternal:
+    """A service or send task waiting for a worker outside the service."""
+
+    task_id: str
+    element_id: str
+    name: str
+    topic: str
+
+
+@dataclass(frozen=True)
 class WaitingTimer:
     task_id: str
     element_id: str
@@ -182,3 +192,4 @@ class Snapshot:
     data: dict[str, Any]
     finished: bool
     end_element: str | None
+    external: list[ReadyExternal] = field(default_factory=list)

@@ -24,6 +24,7 @@ from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import (
     BoundaryEvent,
     EventBasedGateway,
 )
+from SpiffWorkflow.bpmn.specs.mixins.manual_task import ManualTask
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -40,6 +41,7 @@ from .model import (
     Host,
     Position,
     ProcessError,
+    ReadyExternal,
     ReadyTask,
     Snapshot,
     UserTaskInfo,
@@ -193,6 +195,18 @@ class Instance:
 
         return self._operate(host, run)
 
+    def complete_external(self, task_id: str, data: Mapping[str, Any], host: Host) -> Snapshot:
+        """A worker outside the service did a service or send task; ``data`` are its variables."""
+        task = self._ready_task(task_id)
+        if not isinstance(task.task_spec, ManualTask) or task.task_spec.bpmn_id not in self.process.external_tasks:
+            raise ProcessError(None, "the task is not an open external task")
+
+        def run() -> None:
+            task.set_data(**data)
+            task.run()
+
+        return self._operate(host, run)
+
     def deliver_message(self, name: str, payload: Mapping[str, Any], host: Host) -> Snapshot:
         definition = self._waiting_message(name)
         if definition is None:
@@ -260,11 +274,17 @@ class Instance:
         return found
 
     def _ready_user_task(self, task_id: str) -> Task:
+        task = self._ready_task(task_id)
+        if not isinstance(task.task_spec, UserTask):
+            raise ProcessError(None, "the task is not open")
+        return task
+
+    def _ready_task(self, task_id: str) -> Task:
         try:
             task = self.workflow.get_task_from_id(UUID(task_id))
         except (ValueError, KeyError):
             task = None
-        if task is None or not isinstance(task.task_spec, UserTask) or task.state != TaskState.READY:
+        if task is None or task.state != TaskState.READY:
             raise ProcessError(None, "the task is not open")
         return task
 
@@ -315,6 +335,7 @@ class Instance:
         positions: list[Position] = []
         ready: list[ReadyTask] = []
         timers: list[WaitingTimer] = []
+        external: list[ReadyExternal] = []
         sources: list[Task] = []  # tasks whose data the snapshot shows
         for task in self.workflow.get_tasks(state=TaskState.READY | TaskState.WAITING):
             spec = task.task_spec
@@ -324,6 +345,11 @@ class Instance:
             if task.state == TaskState.READY and isinstance(spec, UserTask):
                 ready.append(self._ready(task, element_id))
                 positions.append(Position(element_id, spec.bpmn_name or element_id, "user_task"))
+                sources.append(task)
+            elif task.state == TaskState.READY and element_id in self.process.external_tasks:
+                topic = self.process.external_tasks[element_id].topic
+                external.append(ReadyExternal(str(task.id), element_id, spec.bpmn_name or element_id, topic))
+                positions.append(Position(element_id, spec.bpmn_name or element_id, "external_task"))
                 sources.append(task)
             elif task.state == TaskState.WAITING and isinstance(spec, CatchingEvent):
                 due = _due(task.internal_data.get("event_value")) if _has_timer(task) else None
@@ -348,6 +374,7 @@ class Instance:
             data=_jsonable(data),
             finished=finished,
             end_element=self._end_element() if finished else None,
+            external=external,
         )
 
     def _ready(self, task: Task, element_id: str) -> ReadyTask:

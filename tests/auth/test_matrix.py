@@ -163,13 +163,21 @@ MATRIX = [
     Endpoint("GET", "/api/v1/payrolls/overpayments", ("county", "admin"), scoped="list"),
     Endpoint("GET", "/api/v1/payrolls/{payroll_id}", ("township", "county", "admin"), a_roster),
     Endpoint("POST", "/api/v1/payrolls/{payroll_id}/issue", ("county", "admin"), a_roster),
+    Endpoint("GET", "/api/v1/external-tasks", ("admin",), scoped="none"),
+    Endpoint("GET", "/api/v1/webhooks", ("admin",), scoped="none"),
 ]
 QUERIES = {
     "/api/v1/calendar/add-working-days": "?start=2026-09-30&days=5",
     "/api/v1/reports/monthly": "?month=2026-11",
 }
 # Routes whose access is tested elsewhere (the test clock exists only with JIUZHU_FAKE_CLOCK=1).
-ELSEWHERE = {("PUT", "/api/v1/admin/clock")}
+# Role service (an integration with its topics) is tested in tests/external: the workers' calls and messages.
+ELSEWHERE = {("PUT", "/api/v1/admin/clock"), ("POST", "/api/v1/external-tasks/fetch-and-lock"),
+             ("POST", "/api/v1/external-tasks/{task_id}/complete"), ("POST", "/api/v1/external-tasks/{task_id}/failure"),
+             ("POST", "/api/v1/external-tasks/{task_id}/extend-lock"), ("POST", "/api/v1/external-tasks/{task_id}/retry"),
+             ("POST", "/api/v1/messages"),
+             # admin only, each role's refusal in tests/outbox
+             ("POST", "/api/v1/webhooks"), ("DELETE", "/api/v1/webhooks/{subscription_id}")}
 
 
 def test_every_route_is_in_the_matrix(client) -> None:  # type: ignore[no-untyped-def]

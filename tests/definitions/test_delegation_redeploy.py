@@ -44,3 +44,15 @@ def test_a_lower_township_limit_sends_linshi_to_deliberation(api: Api) -> None:
     case = api.create(case_payload("linshi", household=0, emergency=True, cause="火灾"))
     case = api.walk(case["id"], [("advance_payment", ADVANCE)] + LS_INVESTIGATED + [("review", {"eligible": True, "proposed_amount": 800})])
     assert "county_deliberation" in elements(case) and case["facts"]["deliberation"] is True
+
+
+def test_the_table_drawn_in_s_feel_is_deployed_and_routes_cases(api: Api) -> None:
+    """The delegation table as Camunda Modeler writes it (S-FEEL lists, true/false, -), the county confirming."""
+    drawn = (TABLE.replace(b'? in ("dibao", "tekun")', b'"dibao","tekun"').replace(b"<text>True</text>", b"<text>true</text>")
+             .replace(b"<text>False</text>", b"<text>false</text>").replace(b"<text></text>", b"<text>-</text>")
+             .replace(b'<outputEntry id="r1_confirmer"><text>"township"</text>', b'<outputEntry id="r1_confirmer"><text>"county"</text>'))
+    assert deploy(api, drawn) == 2
+    case = api.create()
+    api.walk(case["id"], TO_PUBLICITY)
+    api.at(PUBLICITY_OVER)
+    assert confirmer(api, case["id"]) == "county"

@@ -59,13 +59,15 @@ def test_dibao_has_diagram_interchange_for_every_element() -> None:
     (one_task('<jiuzhu:form><jiuzhu:field name="x" type="blob"/></jiuzhu:form>'), "task", "type 'blob'"),
     (one_task('<jiuzhu:form><jiuzhu:field name="x" type="enum"/></jiuzhu:form>'), "task", "needs options"),
     (one_task('<jiuzhu:deadline workingDays="os.system(1)"/>'), "task", "not allowed"),
-    (timer("P7D"), "wait", "in quotes"),
+    (timer("P7X"), "wait", "not an ISO 8601"),
     (timer("'P7X'"), "wait", "not an ISO 8601"),
     (timer(""), "wait", "no expression"),
     (timer("sleep(10)"), "wait", "unknown function sleep"),
     (script("import os"), "calc", "not allowed"),
     (script("while True:\n    pass"), "calc", "not allowed"),
-    (diagram('<bpmn:serviceTask id="svc"/><bpmn:endEvent id="e"/>'), "svc", "not supported"),
+    (diagram('<bpmn:serviceTask id="svc"/><bpmn:endEvent id="e"/>'), "svc", "needs a topic"),
+    (diagram('<bpmn:sendTask id="snd"><bpmn:extensionElements><jiuzhu:topic>no spaces</jiuzhu:topic>'
+             '</bpmn:extensionElements></bpmn:sendTask><bpmn:endEvent id="e"/>'), "snd", "must be letters"),
     (diagram('<bpmn:businessRuleTask id="brt"><bpmn:extensionElements><spiffworkflow:calledDecisionId>nope'
              '</spiffworkflow:calledDecisionId></bpmn:extensionElements></bpmn:businessRuleTask>'), "brt", "not deployed"),
 ])

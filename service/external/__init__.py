@@ -1,0 +1,1 @@
+"""External tasks: work a diagram hands to a system outside the service (Camunda-style fetch and lock)."""
