@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from .audit import service as audit
 from .auth.models import User
 from .auth.service import authenticate
-from .errors import Forbidden, Incident, ServiceError, Unauthorized
+from .errors import Forbidden, ServiceError, Unauthorized
 from .roles import SERVICE, SERVICE_PATHS
 from .services import Services
 

@@ -1,7 +1,7 @@
 """Each audit event may carry a MAC of its hash under a key kept outside the database.
 
 Revision ID: audit_mac
-Revises: public_scrutiny
+Revises: rule_pack_versions
 Create Date: 2026-12-01
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "audit_mac"
-down_revision = "public_scrutiny"
+down_revision = "rule_pack_versions"
 branch_labels = None
 depends_on = None
 

@@ -6,7 +6,7 @@ message id once. ``webhook_subscriptions`` and ``outbox``: events for subscriber
 transaction of the audit event they carry.
 
 Revision ID: integrations
-Revises: public_scrutiny
+Revises: payroll_keys
 Create Date: 2026-12-01
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "integrations"
-down_revision = "public_scrutiny"
+down_revision = "payroll_keys"
 branch_labels = None
 depends_on = None
 

@@ -5,7 +5,7 @@ issued regular roster ``issued:<county>:<month>``, so two requests at the same i
 make a draft or both issue the month; the second fails and answers 409.
 
 Revision ID: payroll_keys
-Revises: public_scrutiny
+Revises: audit_mac
 Create Date: 2026-12-01
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "payroll_keys"
-down_revision = "public_scrutiny"
+down_revision = "audit_mac"
 branch_labels = None
 depends_on = None
 

@@ -18,8 +18,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..cases.models import Case
-from ..privacy import mask_ids_in
 from ..events import Topic, publish_in
+from ..privacy import mask_ids_in
 from ..state import AppState
 from . import seal
 from .models import AuditEvent

@@ -19,7 +19,6 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from ..roles import CASEWORKERS
 from . import expressions, limits
-from . import expressions
 from .external import ExternalTaskInfo, ExternalTaskParser, parse_external_tasks
 from .model import DefinitionInvalid, ElementInfo, Problem, UserTaskInfo
 from .modeler import quote_iso_timers, translate_decision
