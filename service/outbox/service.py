@@ -34,7 +34,12 @@ def _active(session: Session) -> list[Subscription]:
     return list(cached[1])
 
 
+NOT_STATE_CHANGES = frozenset({"request.refused"})  # a refused request changes nothing: not offered
+
+
 def _wants(subscription: Subscription, recorded: Recorded) -> bool:
+    if recorded.event.type in NOT_STATE_CHANGES:
+        return False
     if subscription.types and not any(recorded.event.type.startswith(t) for t in subscription.types):
         return False
     if subscription.region:
