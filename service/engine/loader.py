@@ -36,6 +36,16 @@ Probe = Callable[[str, str | None], Any]
 """Evaluates an expression that reads no case data, as the host would (under every rule pack) for a
 process key or decision (None): the value, or an ExpressionError saying why it does not evaluate."""
 ROLES = ("village", "township", "county")
+# Lanes may be named in Chinese; each name maps to the role whose users do the lane's tasks.
+LANE_ROLES = {"村（居）委会": "village", "乡镇（街道）": "township", "县级民政部门": "county"}
+
+
+def lane_role(name: str | None) -> str | None:
+    """The role a lane stands for (its English role name or its Chinese name), else the name as written."""
+    if name is None:
+        return None
+    cleaned = name.strip().replace("(", "（").replace(")", "）")
+    return cleaned if cleaned in ROLES else LANE_ROLES.get(cleaned, name)
 
 _EXPRESSION_TAGS = {
     (BPMN_NS, "conditionExpression"),
@@ -229,9 +239,10 @@ def _role_problems(user_tasks: Mapping[str, UserTaskInfo]) -> list[Problem]:
             continue
         if info.lane is None:
             problems.append(Problem(info.element_id, "user task has no role: put it in a lane named "
-                                    f"{' / '.join(ROLES)} or give it <jiuzhu:role>"))
+                                    f"{' / '.join(LANE_ROLES)} (or {' / '.join(ROLES)}) or give it <jiuzhu:role>"))
         elif info.lane not in ROLES:
-            problems.append(Problem(info.element_id, f"lane '{info.lane}' is not a role ({', '.join(ROLES)})"))
+            problems.append(Problem(info.element_id, f"lane '{info.lane}' is not a role ({', '.join(LANE_ROLES)}; "
+                                                     f"or {', '.join(ROLES)})"))
     return problems
 
 
@@ -327,7 +338,7 @@ def _attach_lanes(user_tasks: dict[str, UserTaskInfo], spec: BpmnProcessSpec) ->
     out = {}
     for element_id, info in user_tasks.items():
         out[element_id] = UserTaskInfo(
-            element_id=info.element_id, name=info.name, lane=lanes.get(element_id),
+            element_id=info.element_id, name=info.name, lane=lane_role(lanes.get(element_id)),
             role_expression=info.role_expression, deadline=info.deadline, form=info.form,
         )
     return out
