@@ -1,0 +1,101 @@
+"""Example answers for ``/openapi.json``, for the operations whose models carry none.
+
+Each is an answer the service gave for the README's dibao case (trimmed to one item where a list is
+long); ``tests/web/test_docs.py`` checks every example against its operation's response model.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_FORM = [{"name": "visitors", "type": "list", "label": "入户调查人员（签字）", "required": True, "min_items": 2},
+         {"name": "findings", "type": "text", "label": "调查情况", "required": True},
+         {"name": "disputed", "type": "boolean", "label": "是否有争议", "required": True}]
+TASK: dict[str, Any] = {
+    "id": "263cc382-e4f7-4df1-bd24-9711ab39f303", "case_id": 1, "case_number": "DB-2026-000001", "kind": "dibao",
+    "purpose": "application", "element_id": "home_visit", "name": "入户调查", "role": "township", "region": "220283101001",
+    "status": "open", "opened_at": "2026-11-02T09:00:00+08:00", "due_on": "2026-11-16", "overdue": False, "form": _FORM,
+    "completed_at": None, "completed_by": None}
+_POSITIONS = [{"element_id": "home_visit", "name": "入户调查", "kind": "user_task", "due_at": None},
+              {"element_id": "deadline", "name": "法定办理期限", "kind": "timer", "due_at": "2026-12-15T00:00:00+08:00"}]
+CASE: dict[str, Any] = {
+    "id": 1, "number": "DB-2026-000001", "kind": "dibao", "purpose": "application", "subject_case_id": None, "status": "active",
+    "region": "220283101001", "process": {"key": "dibao", "version": 1}, "rule_pack": "shulan-2023", "positions": _POSITIONS,
+    "tasks": [TASK], "accepted_on": "2026-11-02", "due_on": "2026-12-14", "extended": False, "overdue": False,
+    "working_days_left": 30, "created_at": "2026-11-02T09:00:00+08:00", "closed_at": None,
+    "applicant": {"name": "张三", "id_number": "11010519491231002X"}, "household_size": 2, "facts": {"proposed_amount": 0.0},
+    "incident": None}
+HISTORY = [
+    {"at": "2026-11-02T09:00:00+08:00", "actor": "wang", "type": "task.completed", "element_id": "accept",
+     "data": {"task_id": "297acf2c-09e3-4183-b507-42fb138baff5", "data": {"materials_complete": True}}},
+    {"at": "2026-11-02T09:00:00+08:00", "actor": "wang", "type": "case.accepted", "element_id": "accepted",
+     "data": {"accepted_on": "2026-11-02", "due_on": "2026-12-14", "rule_pack": "shulan-2023", "limit_days": 30}}]
+_VERSION = {"version": 2, "name": "最低生活保障审核确认", "checksum": "a85c40ab…", "filename": "dibao.bpmn",
+            "deployed_at": "2026-11-20T10:12:00+08:00", "deployed_by": "li", "note": "核定金额须大于零", "layout_only": False}
+_DRAW = {"month": "2026-11", "county": "220283", "kind": "dibao", "rule_pack": "shulan-2023", "ratio": 0.1,
+         "seed": "9f2c41d0", "method": "sha256(seed, case number) 排序取前 N 件", "population": ["DB-2026-000001"],
+         "sample": ["DB-2026-000001"], "drawn_at": "2026-12-01T09:00:00+08:00", "checks": []}
+_BENEFICIARY: dict[str, Any] = {
+    "id": 1, "number": "DB-2026-000001", "case_id": 1, "kind": "dibao", "status": "active", "region": "220283101001",
+    "hukou": "rural", "applicant": {"name": "张三", "id_number": "220283********123X"}, "household_size": 2, "recheck_class": "B",
+    "amount": 500, "support_mode": None, "self_care": None, "since": "2026-11-20", "next_recheck_on": "2027-05-20",
+    "last_recheck_on": None, "rechecks": 0, "open_recheck": None, "stopped_on": None, "stop_reason": None}
+
+EXAMPLES: dict[tuple[str, str], Any] = {
+    ("GET", "/api/v1/cases"): {"items": [CASE], "total": 1, "page": 1, "page_size": 20},
+    ("GET", "/api/v1/cases/{case_id}"): CASE,
+    ("GET", "/api/v1/cases/{case_id}/history"): HISTORY,
+    ("GET", "/api/v1/cases/{case_id}/path"): {
+        "process": {"key": "dibao", "version": 1}, "positions": _POSITIONS,
+        "completed": ["start", "prepare", "accept", "materials_gateway", "accepted", "deadline_split", "investigation_split"]},
+    ("GET", "/api/v1/tasks"): {"items": [TASK], "total": 1, "page": 1, "page_size": 20},
+    ("GET", "/api/v1/tasks/{task_id}"): TASK,
+    ("GET", "/api/v1/processes"): {"items": [{"key": "dibao", "type": "bpmn", "name": "最低生活保障审核确认", "newest": 2,
+                                              "versions": [_VERSION | {"version": 1, "note": None, "deployed_by": "system"}, _VERSION]}]},
+    ("POST", "/api/v1/processes/validate"): {
+        "valid": True, "key": "dibao", "type": "bpmn", "name": "最低生活保障审核确认", "checksum": "a85c40ab…",
+        "newest_version": 2, "would_deploy_as": 2, "unchanged": True, "same_as": 2, "layout_only": False},
+    ("GET", "/api/v1/processes/{key}/versions/{version}/xml"): '<?xml version="1.0" encoding="UTF-8"?>\n'
+                                                              '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" …',
+    ("POST", "/api/v1/processes/{key}/what-if"): {
+        "process": "dibao", "candidate": {"type": "dmn", "key": "delegation", "name": "审核确认权限 who confirms"},
+        "note": "办理中的案件保持原版本；部署后新案件按新规则办理", "cases": 1, "changed": 1,
+        "items": [{"case_id": 1, "number": "DB-2026-000001", "kind": "dibao", "region": "220283101001", "process_version": 1,
+                   "positions": ["publicity"], "position_names": ["公示"], "changed": True,
+                   "summary": ["delegation.confirmer: 乡镇 → 县级"],
+                   "routes": [{"decision": "delegation", "current": {"confirmer": "township"}, "candidate": {"confirmer": "county"},
+                               "changed": True, "already_decided": False}]}]},
+    ("GET", "/api/v1/calendar/add-working-days"): {"start": "2026-09-30", "days": 30, "date": "2026-11-17"},
+    ("GET", "/api/v1/calendar/{year}"): {
+        "year": 2026, "holidays": ["2026-10-01", "2026-10-02", "2026-10-03", "2026-10-04", "2026-10-05", "2026-10-06", "2026-10-07"],
+        "workdays": ["2026-09-20", "2026-10-10"], "source": "国办发明电〔2025〕7号", "provisional": False},
+    ("GET", "/api/v1/supervision/overdue"): {
+        "as_of": "2027-01-01", "at_risk_days": 5, "totals": {"overdue": 1, "at_risk": 0, "stage_overdue": 1},
+        "townships": [{"township": "220283101", "overdue": 1, "at_risk": 0, "stage_overdue": 1, "cases": [
+            {"id": 1, "number": "DB-2026-000001", "kind": "dibao", "region": "220283101001", "due_on": "2026-12-14",
+             "status": "overdue", "working_days_over": 13, "working_days_left": -13, "stage": ["home_visit"]}],
+            "late_tasks": [{"task_id": "263cc382-e4f7-4df1-bd24-9711ab39f303", "case_id": 1, "number": "DB-2026-000001",
+                            "region": "220283101001", "element_id": "home_visit", "name": "入户调查", "role": "township",
+                            "due_on": "2026-11-16", "working_days_over": 33}]}]},
+    ("GET", "/api/v1/reports/monthly"): {
+        "month": "2026-11", "townships": [{"township": "220283101", "accepted": 12, "approved": 9, "rejected": 1, "withdrawn": 0,
+                                           "overdue": 1, "median_working_days": 21}],
+        "totals": {"accepted": 12, "approved": 9, "rejected": 1, "withdrawn": 0, "overdue": 1, "median_working_days": 21}},
+    ("GET", "/api/v1/publicity"): {"items": [{"case_number": "DB-2026-000001", "kind": "dibao", "name": "张*", "household_size": 2, "amount": 500,
+                                              "place": "220283101001", "from": "2026-11-03", "until": "2026-11-09"}], "total": 1},
+    ("GET", "/api/v1/spot-checks"): [_DRAW],
+    ("GET", "/healthz"): {"status": "ok"},
+    ("GET", "/api/v1/beneficiaries"): {"items": [_BENEFICIARY], "total": 1, "page": 1, "page_size": 20},
+    ("GET", "/api/v1/beneficiaries/{beneficiary_id}"): _BENEFICIARY | {"recheck_cases": [
+        {"id": 7, "number": "FH-2027-000007", "status": "approved", "outcome": "continue",
+         "created_at": "2027-05-06T09:00:00+08:00", "closed_at": "2027-05-18T16:20:00+08:00"}]},
+    ("GET", "/api/v1/beneficiaries/{beneficiary_id}/history"): [
+        {"at": "2026-11-20T15:00:00+08:00", "actor": "wang", "type": "beneficiary.created", "element_id": None,
+         "data": {"case_number": "DB-2026-000001", "amount": 500, "recheck_class": "B"}}],
+    ("GET", "/api/v1/registers/near-relatives"): {"items": [{
+        "case_id": 3, "number": "DB-2026-000003", "kind": "dibao", "status": "active", "region": "220283101002",
+        "applicant": {"name": "王五", "id_number": "220283********0015"}, "detail": {"staff": "乡镇民政助理员", "kinship": "兄弟"},
+        "registered_at": "2026-11-05T10:00:00+08:00",
+        "county_home_visit": {"status": "open", "due_on": "2026-11-19", "completed_at": None, "completed_by": None}}],
+        "total": 1, "page": 1, "page_size": 20},
+}
