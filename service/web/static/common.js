@@ -55,7 +55,8 @@
   function describe(error) {
     const detail = error && error.detail !== undefined ? error.detail : String(error);
     if (Array.isArray(detail)) {
-      return detail.map((p) => (p.element_id ? `[${p.element_id}] ` : "") + (p.msg || JSON.stringify(p)));
+      // a refusal of a diagram names its element (label and id) itself
+      return detail.map((p) => (p.element_id && p.type !== "definition_invalid" ? `[${p.element_id}] ` : "") + (p.msg || JSON.stringify(p)));
     }
     if (detail && typeof detail === "object") {
       const lines = [detail.msg || detail.reason || JSON.stringify(detail)];
