@@ -20,8 +20,9 @@ from sqlalchemy import create_engine, make_url, text
 from service.auth import service as auth
 from service.config import Settings
 from service.db import transaction
-from service.deps import Services
-from service.migrate import prepare
+from service.followers import build_services
+from service.services import Services
+from service.startup import prepare
 
 ROOT = Path(__file__).resolve().parent.parent
 LOGS = Path(tempfile.gettempdir()) / "jiuzhu-bench"
@@ -58,7 +59,7 @@ class BenchDatabase:
 
 def prepared_services(db: BenchDatabase, **overrides: object) -> Services:
     """Services in this process on the benchmark schema, migrated and with the diagrams deployed."""
-    services = Services.build(db.settings(**overrides))
+    services = build_services(db.settings(**overrides))
     prepare(services)
     return services
 

@@ -16,8 +16,8 @@ from sqlalchemy import select
 from service.auth.models import User
 from service.cases import service as cases
 from service.clock import local_date
-from service.deps import Services
 from service.metrics import overdue_count
+from service.services import Services
 
 COUNTY = "220101000000"  # one of the province's 54 counties
 ENDPOINTS = [  # (label, path, who)

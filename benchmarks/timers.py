@@ -17,13 +17,14 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from service.admin.models import AppState
 from service.cases import service as cases
 from service.cases.schemas import CaseCreate
 from service.cases.workflow import Operation
 from service.clock import SHANGHAI, FixedClock
 from service.db import transaction
-from service.deps import Services
+from service.followers import build_services
+from service.services import Services
+from service.state import AppState
 from service.tasks import service as tasks
 from service.tasks.models import CaseTask
 from service.timers.models import Timer
@@ -98,7 +99,7 @@ def _set_clock(services: Services, instant: datetime) -> None:
 
 def burst(db: harness.BenchDatabase, count: int, progress: Any) -> dict[str, Any]:
     """``count`` publicity timers due at once after a one-day clock jump; seconds until all fired, worker memory."""
-    services = Services.build(db.settings(), FixedClock(BURST_START))
+    services = build_services(db.settings(), FixedClock(BURST_START))
     template = publicity_case(services, BURST_START, 900_001)
     with services.engine.begin() as conn:
         clone(conn, template, count - 1, prefix="BURST", progress=progress)

@@ -22,12 +22,13 @@ from .cases.router import router as cases_router
 from .clock import Clock
 from .config import Settings, get_settings
 from .definitions.router import router as definitions_router
-from .deps import Services
 from .errors import ServiceError
-from .migrate import prepare
+from .followers import build_services
 from .publicity.router import router as publicity_router
 from .registers.router import router as registers_router
+from .services import Services
 from .spotchecks.router import router as spotchecks_router
+from .startup import prepare
 from .supervision.router import router as supervision_router
 from .tasks.router import router as tasks_router
 from .timers.worker import TimerLoop
@@ -94,7 +95,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, *, 
                serving: bool = False) -> FastAPI:
     """The API. ``serving``: this process serves it until it exits (``jiuzhu serve``), not a test."""
     settings = settings or get_settings()
-    services = services or Services.build(settings, clock)
+    services = services or build_services(settings, clock)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 
 from .config import get_settings
+from .roles import ROLES
 
 app = typer.Typer(help="Jiuzhu 救助: BPMN-driven social-assistance approvals.", no_args_is_help=True, add_completion=False)
 user_app = typer.Typer(help="Users and API tokens.", no_args_is_help=True)
@@ -26,9 +27,9 @@ err = Console(stderr=True)
 
 
 def _services():  # type: ignore[no-untyped-def]
-    from .deps import Services
+    from .followers import build_services
 
-    return Services.build(get_settings())
+    return build_services(get_settings())
 
 
 def _logging() -> None:
@@ -41,7 +42,7 @@ def _logging() -> None:
 @app.command()
 def migrate() -> None:
     """Upgrade the database schema to the newest version (alembic upgrade head)."""
-    from .migrate import upgrade
+    from .startup import upgrade
 
     upgrade(get_settings().database_url)
     print("database schema is up to date")
@@ -59,7 +60,7 @@ def serve(
     """
     import uvicorn
 
-    from .migrate import prepare
+    from .startup import prepare
 
     _logging()
     if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
@@ -79,7 +80,7 @@ def worker(
     metrics_port: Annotated[int, typer.Option(help="serve Prometheus /metrics on this port (0: off)")] = 0,
 ) -> None:
     """Run a timer worker: fires due timers; any number may share one PostgreSQL."""
-    from .migrate import prepare
+    from .startup import prepare
     from .timers.worker import TimerLoop
 
     _logging()
@@ -101,7 +102,7 @@ def deploy(files: Annotated[list[Path], typer.Argument(exists=True, dir_okay=Fal
     """Deploy BPMN/DMN files as new versions (as POST /api/v1/processes does)."""
     from .db import transaction
     from .errors import ServiceError
-    from .migrate import prepare
+    from .startup import prepare
 
     services = _services()
     prepare(services)
@@ -122,7 +123,7 @@ def deploy(files: Annotated[list[Path], typer.Argument(exists=True, dir_okay=Fal
 @user_app.command("add")
 def user_add(
     name: str,
-    role: Annotated[str, typer.Option(help="village, township, county, designer or admin")],
+    role: Annotated[str, typer.Option(help=" or ".join(ROLES))],
     region: Annotated[str, typer.Option(help="12-digit administrative code, e.g. 220283101000")],
     days: Annotated[int, typer.Option(help="days until the token expires")] = 0,
 ) -> None:
@@ -130,7 +131,7 @@ def user_add(
     from .auth import service as auth
     from .db import transaction
     from .errors import ServiceError
-    from .migrate import prepare
+    from .startup import prepare
 
     services = _services()
     prepare(services, deploy=False)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from typing import Annotated, Protocol
 
 from pydantic import PlainSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
+from .dates import SHANGHAI as SHANGHAI  # the one time zone; also importable from here
+from .state import AppState
 
 
 def local_date(instant: datetime) -> date:
@@ -60,8 +61,6 @@ class DatabaseClock:
         self.fallback = SystemClock()
 
     def now(self) -> datetime:
-        from .admin.models import AppState
-
         with self.factory() as session:
             stored = session.scalar(select(AppState.fake_now).where(AppState.id == 1))
         return stored.astimezone(SHANGHAI) if stored is not None else self.fallback.now()

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, Select, create_engine, event, func, select
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -84,3 +84,9 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def paged(session: Session, query: Select[Any], page: int, page_size: int, *order: Any) -> tuple[Select[Any], int]:
+    """The query for one page in the given order, and how many rows the whole query has."""
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    return query.order_by(*order).offset((page - 1) * page_size).limit(page_size), total

@@ -17,8 +17,8 @@ from .cases.models import Case
 from .cases.schemas import CaseCreate
 from .cases.workflow import Operation
 from .db import transaction
-from .deps import Services
-from .migrate import prepare
+from .services import Services
+from .startup import prepare
 from .tasks import service as tasks
 from .tasks.models import CaseTask
 from .timers.service import fire_due

@@ -1,50 +1,18 @@
-"""The services one process shares, and the typed FastAPI dependencies built on them."""
+"""The typed FastAPI dependencies: the process's :class:`~service.services.Services`, a request's session, instant and user."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from .auth.models import User
 from .auth.service import authenticate
-from .calendar.functions import FUNCTION_NAMES
-from .calendar.rules import RuleBook
-from .calendar.service import CalendarStore
-from .clock import Clock, DatabaseClock, SystemClock
-from .config import Settings
-from .db import make_engine, make_session_factory
-from .definitions.probe import Probe
-from .definitions.service import Registry
 from .errors import Incident, Unauthorized
-
-
-@dataclass
-class Services:
-    """Everything a request or a timer worker needs besides its session."""
-
-    settings: Settings
-    engine: Engine
-    sessions: sessionmaker[Session]
-    clock: Clock
-    rules: RuleBook
-    calendars: CalendarStore = field(default_factory=CalendarStore)
-    registry: Registry = field(default_factory=lambda: Registry(FUNCTION_NAMES))
-
-    @classmethod
-    def build(cls, settings: Settings, clock: Clock | None = None) -> Services:
-        engine = make_engine(settings.database_url)
-        sessions = make_session_factory(engine)
-        if clock is None:
-            clock = DatabaseClock(sessions) if settings.fake_clock else SystemClock()
-        rules = RuleBook.load(settings.processes_dir / "rules", settings.default_rule_pack)
-        registry = Registry(FUNCTION_NAMES, probe=Probe(rules))
-        return cls(settings=settings, engine=engine, sessions=sessions, clock=clock, rules=rules, registry=registry)
+from .services import Services
 
 
 def get_services(request: Request) -> Services:

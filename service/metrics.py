@@ -67,8 +67,9 @@ class OverdueCollector:
 
 def overdue_count(session: Session, today: date) -> int:
     from .cases.models import Case
+    from .overdue import overdue_clause
 
-    query = select(func.count()).select_from(Case).where(Case.status == "active", Case.due_on < today)
+    query = select(func.count()).select_from(Case).where(overdue_clause(Case.status == "active", Case.due_on, today))
     return int(session.scalar(query) or 0)
 
 

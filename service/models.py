@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def load_all() -> None:
-    from .admin import models as admin  # noqa: F401
+    from . import state  # noqa: F401
     from .audit import models as audit  # noqa: F401
     from .auth import models as auth  # noqa: F401
     from .beneficiaries import models as beneficiaries  # noqa: F401

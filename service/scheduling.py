@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .beneficiaries.schedule import start_due_rechecks
-from .deps import Services
+from .services import Services
 from .spotchecks.service import draw_due_months
 
 

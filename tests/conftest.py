@@ -16,8 +16,9 @@ from sqlalchemy import create_engine, text
 from service.app import create_app
 from service.clock import SHANGHAI, FixedClock
 from service.config import Settings
-from service.deps import Services
-from service.migrate import upgrade
+from service.followers import build_services
+from service.services import Services
+from service.startup import upgrade
 
 from .factories import Api
 
@@ -97,7 +98,7 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 def services(settings: Settings, clock: FixedClock) -> Iterator[Services]:
-    built = Services.build(settings, clock)
+    built = build_services(settings, clock)
     yield built
     built.engine.dispose()
 

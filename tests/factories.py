@@ -13,8 +13,8 @@ from stdnum.cn import ric
 from service.auth import service as auth
 from service.clock import FixedClock, start_of
 from service.db import transaction
-from service.deps import Services
 from service.scheduling import run_due_schedules
+from service.services import Services
 from service.timers.service import fire_due
 
 TOWNSHIP = "220283101000"

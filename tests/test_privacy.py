@@ -21,9 +21,12 @@ def test_no_id_number_reaches_the_logs(api: Api, caplog: pytest.LogCaptureFixtur
     api.walk(case["id"], TO_PUBLICITY)
     api.at(datetime(2026, 11, 10, 1, tzinfo=SHANGHAI))
     api.step(case["id"], "confirm", CONFIRM)
-    api.client.post("/api/v1/cases", json=payload, headers=api.headers())          # a 409 naming the case
-    api.client.post("/api/v1/cases", json={**payload, "kind": "x"}, headers=api.headers())  # a 422
-    api.complete(case["id"], "archive", {"archive_no": 12})                          # a 422 on a task
+    duplicate = api.client.post("/api/v1/cases", json=payload, headers=api.headers())
+    assert duplicate.status_code == 409 and case["number"] in duplicate.text  # names the other case, not the person
+    wrong_kind = api.client.post("/api/v1/cases", json={**payload, "kind": "x"}, headers=api.headers())
+    assert wrong_kind.status_code == 422 and wrong_kind.json()["detail"][0]["loc"] == ["body", "kind"]
+    bad_task = api.complete(case["id"], "archive", {"archive_no": 12})
+    assert bad_task.status_code == 422, bad_task.text
     logged = "\n".join(f"{record.getMessage()} {vars(record)}" for record in caplog.records)  # extras too
     assert caplog.records, "the flow logged nothing: this test would prove nothing"
     for number in (person, member):

@@ -16,7 +16,7 @@ from service.app import create_app
 from service.auth import service as auth
 from service.config import Settings
 from service.db import transaction
-from service.migrate import prepare
+from service.startup import prepare
 
 EXAMPLES = 20
 _DB = Path(tempfile.mkdtemp(prefix="jiuzhu-schemathesis-")) / "api.db"

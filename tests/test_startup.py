@@ -21,8 +21,8 @@ from sqlalchemy import create_engine, text
 from service.app import create_app
 from service.config import Settings
 from service.db import Base
-from service.migrate import alembic_config, upgrade
 from service.models import load_all
+from service.startup import alembic_config, upgrade
 
 from .conftest import POSTGRES_URL
 

@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ..admin.models import AppState
 from ..cases.models import Case
+from ..state import AppState
 from .models import AuditEvent
 
 SYSTEM = "system"

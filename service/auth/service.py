@@ -6,14 +6,15 @@ import hashlib
 import re
 import secrets
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, Select, and_, select, true, update
 from sqlalchemy.orm import Session
 
-from ..errors import Conflict, Invalid, NotFound, Unauthorized
+from ..errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from ..roles import ADMIN, ROLES
 from .models import ApiToken, User
 
-ROLES = ("village", "township", "county", "designer", "admin")
 REGION = re.compile(r"^\d{12}$")
 _SEGMENTS = (2, 2, 2, 3, 3)  # province, city, county, township, village
 
@@ -34,7 +35,32 @@ def scope_prefix(region: str) -> str:
 
 
 def in_scope(user: User, region: str) -> bool:
-    return user.role == "admin" or region.startswith(scope_prefix(user.region))
+    return user.role == ADMIN or region.startswith(scope_prefix(user.region))
+
+
+def within(column: Any, prefix: str) -> ColumnElement[bool]:
+    """Region codes starting with ``prefix`` (digits), as a range a plain btree index serves under any collation."""
+    if not prefix:
+        return true()
+    following = str(int(prefix) + 1).zfill(len(prefix))
+    if len(following) > len(prefix):  # an all-nines prefix has no next code of its length
+        return column >= prefix  # type: ignore[no-any-return]
+    return and_(column >= prefix, column < following)
+
+
+def scoped(query: Select[Any], user: User, column: Any, digits: int | None = None) -> Select[Any]:
+    """Only the rows whose region ``column`` the user's region covers (an admin: all of them).
+
+    ``digits``: the column holds codes that short (a 6-digit county): a user below it sees its rows.
+    """
+    if user.role == ADMIN:
+        return query
+    return query.where(within(column, scope_prefix(user.region)[:digits]))
+
+
+def require_role(user: User, *roles: str) -> None:
+    if user.role not in roles:
+        raise Forbidden(f"role '{user.role}' may not do this (needs {' or '.join(roles)})")
 
 
 def check_region(region: str) -> None:

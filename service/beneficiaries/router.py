@@ -9,9 +9,9 @@ from fastapi import APIRouter, Path, Query
 from sqlalchemy.orm import Session
 
 from ..auth.models import User
+from ..auth.service import require_role
 from ..cases.models import Case
 from ..cases.schemas import HistoryEvent, Kind
-from ..cases.service import require_role
 from ..deps import CurrentUser, SessionDep
 from ..privacy import id_for
 from . import service

@@ -17,7 +17,7 @@ from ..cases.models import Case
 from ..cases.workflow import Operation
 from ..clock import local_date
 from ..db import transaction
-from ..deps import Services
+from ..services import Services
 from .models import Beneficiary
 from .service import start_recheck
 

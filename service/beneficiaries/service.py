@@ -10,7 +10,6 @@ as a ``beneficiary.*`` event, which is the beneficiary's history.
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
 from typing import Any
 
@@ -20,28 +19,22 @@ from sqlalchemy.orm import Session
 from ..audit import service as audit
 from ..audit.models import AuditEvent
 from ..auth.models import User
-from ..auth.service import in_scope, scope_prefix
+from ..auth.service import in_scope, scoped, within
 from ..calendar.rules import RulePack
 from ..cases.models import Case
 from ..cases.schemas import birth_date
-from ..cases.service import NewCase, open_case, paged, within
-from ..cases.workflow import Operation
+from ..cases.service import NewCase, open_case
+from ..cases.workflow import CaseClosed, Operation
+from ..dates import add_months, age_on
+from ..db import paged
 from ..errors import NotFound
 from .models import Beneficiary
 
 BENEFIT_KINDS = ("dibao", "tekun")
 
 
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later, or the month's last day when it is shorter (01-31 + 1 → 02-28)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def _age(id_number: str, today: date) -> int:
-    born = birth_date(id_number)
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    return age_on(birth_date(id_number), today)
 
 
 def default_class(case: Case, today: date) -> str:
@@ -79,8 +72,9 @@ def _record(op: Operation, origin: Case, type_: str, b: Beneficiary, **data: Any
                  data={"beneficiary_id": b.id, **data})
 
 
-def follow_case_end(op: Operation, case: Case, outcome: dict[str, Any]) -> None:
+def follow_case_end(event: CaseClosed) -> None:
     """A closed case's effect on the register: a new beneficiary, or a recheck's outcome."""
+    op, case, outcome = event.op, event.case, event.outcome
     if case.purpose == "application" and case.kind in BENEFIT_KINDS and case.status == "approved":
         register(op, case, outcome)
     elif case.purpose == "recheck":
@@ -176,9 +170,7 @@ def load(session: Session, user: User, beneficiary_id: int) -> Beneficiary:
 
 def search(session: Session, user: User, *, status: str | None, kind: str | None, recheck_class: str | None,
            region: str | None, recheck_due_before: date | None, page: int, page_size: int) -> tuple[list[Beneficiary], int]:
-    query = select(Beneficiary)
-    if user.role != "admin":
-        query = query.where(within(Beneficiary.region, scope_prefix(user.region)))
+    query = scoped(select(Beneficiary), user, Beneficiary.region)
     for column, value in ((Beneficiary.status, status), (Beneficiary.kind, kind), (Beneficiary.recheck_class, recheck_class)):
         if value:
             query = query.where(column == value)

@@ -3,52 +3,22 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
-from pydantic import BaseModel, ConfigDict, Field
 
 from ..audit import service as audit
+from ..auth.service import require_role
 from ..cases.deadlines import recompute_year
-from ..cases.service import require_role
 from ..cases.workflow import Operation
 from ..deps import CurrentUser, NowDep, ServicesDep, SessionDep
 from ..errors import Invalid, problem
+from .schemas import PublishedOut, ScheduleIn, WorkingDayOut, YearOut
 from .service import check_schedule, store_schedule
 from .workdays import MAX_YEAR, MIN_YEAR, PACKAGE_SOURCE, OutOfRange
 
 router = APIRouter(prefix="/api/v1/calendar", tags=["calendar"])
 Year = Annotated[int, Path(ge=MIN_YEAR, le=MAX_YEAR, description="a year between 2000 and 2099")]
-
-
-class WorkingDayOut(BaseModel):
-    start: date
-    days: int
-    date: date
-
-
-class YearOut(BaseModel):
-    year: int
-    holidays: list[date] = Field(description="dates off (public holidays, and weekends inside a holiday)")
-    workdays: list[date] = Field(description="weekend dates that are working days (调休上班)")
-    source: str
-    provisional: bool = Field(description="true when only statutory holidays are known: the year's schedule is not yet published")
-
-
-class ScheduleIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"example": {
-        "holidays": ["2027-01-01", "2027-02-06", "2027-02-07"], "workdays": ["2027-02-14"], "source": "国办发明电〔2026〕x号"}})
-
-    holidays: list[Any]
-    workdays: list[Any]
-    source: str = Field(default="", max_length=200)
-
-
-class PublishedOut(BaseModel):
-    year: int
-    recomputed: int = Field(description="open cases whose statutory due date moved")
-    tasks: int = Field(description="open tasks whose stage due date moved")
-    timers: int = Field(description="waiting timers whose due time moved")
 
 
 @router.get("/add-working-days", response_model=WorkingDayOut, responses={401: {}, 422: {}})

@@ -11,8 +11,8 @@ import yaml
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ..admin.models import AppState
 from ..errors import Invalid, problem
+from ..state import AppState
 from .models import CalendarYear
 from .workdays import (
     MAX_YEAR,

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from ..auth.models import User
 from ..calendar.workdays import WorkingCalendar
 from ..definitions.service import Registry
+from ..overdue import is_overdue
 from ..privacy import id_for
 from ..tasks.models import CaseTask
 from ..tasks.service import open_tasks, task_out
@@ -17,10 +18,10 @@ from .schemas import CaseOut, PositionOut, ProcessRef
 
 
 def deadline_state(case: Case, today: date, calendar: WorkingCalendar) -> tuple[bool, int | None]:
-    """(overdue, working days left): overdue while active and today is after ``due_on``."""
+    """(overdue, working days left): :func:`~service.overdue.is_overdue` while active."""
     if case.status != "active" or case.due_on is None:
         return False, None
-    return today > case.due_on, calendar.working_days_between(today, case.due_on)
+    return is_overdue(True, case.due_on, today), calendar.working_days_between(today, case.due_on)
 
 
 def case_out(session: Session, registry: Registry, calendar: WorkingCalendar, user: User, case: Case, today: date,

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from ..clock import local_date
 from ..definitions.schemas import MigrateIn, MigrationOut
 from ..deps import CurrentUser, NowDep, ServicesDep, SessionDep
-from . import migration, service, workflow
+from . import service, version_migration, workflow
 from .present import case_out, cases_out
 from .schemas import (
     CaseCreate,
@@ -112,7 +112,7 @@ def migrate_case(case_id: CaseId, body: MigrateIn, services: ServicesDep, sessio
     events are re-created on the new version and the move is audited as ``case.migrated``.
     """
     case = service.load(session, user, case_id, lock=not body.dry_run)
-    return migration.migrate_case(Operation(services, session, now, user.name), user, case, body)
+    return version_migration.migrate_case(Operation(services, session, now, user.name), user, case, body)
 
 
 @router.get("/{case_id}/path", response_model=CasePath, responses=ERRORS)

@@ -7,16 +7,18 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select, true
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, undefer
 
 from ..audit import service as audit
 from ..audit.models import AuditEvent
 from ..auth.models import User
-from ..auth.service import in_scope, scope_prefix
+from ..auth.service import in_scope, require_role, scoped, within
 from ..calendar.functions import statutory_due_on
+from ..db import paged
 from ..engine import Instance, ProcessError
 from ..errors import Conflict, Forbidden, Invalid, NotFound, problem
+from ..overdue import is_overdue, not_overdue_clause, overdue_clause
 from ..timers.models import Timer
 from . import crosscheck, workflow
 from .models import Case, CasePerson, CasePosition
@@ -54,11 +56,6 @@ def load(session: Session, user: User, case_id: int, *, lock: bool = False) -> C
     if case is None or not in_scope(user, case.region):
         raise NotFound(f"case {case_id} not found")
     return case
-
-
-def require_role(user: User, *roles: str) -> None:
-    if user.role not in roles:
-        raise Forbidden(f"role '{user.role}' may not do this (needs {' or '.join(roles)})")
 
 
 def require_active(case: Case) -> None:
@@ -153,28 +150,6 @@ def start_data(payload: CaseCreate) -> dict[str, Any]:
     }
 
 
-def paged(session: Session, query: Select[Any], page: int, page_size: int, *order: Any) -> tuple[Select[Any], int]:
-    """The query for one page in the given order, and how many rows the whole query has."""
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    return query.order_by(*order).offset((page - 1) * page_size).limit(page_size), total
-
-
-def within(column: Any, prefix: str) -> Any:
-    """Region codes starting with ``prefix`` (digits), as a range a plain btree index serves under any collation."""
-    if not prefix:
-        return true()
-    following = str(int(prefix) + 1).zfill(len(prefix))
-    if len(following) > len(prefix):  # an all-nines prefix has no next code of its length
-        return column >= prefix
-    return and_(column >= prefix, column < following)
-
-
-def scoped(query: Select[Any], user: User, column: Any) -> Select[Any]:
-    if user.role == "admin":
-        return query
-    return query.where(within(column, scope_prefix(user.region)))
-
-
 def search(session: Session, user: User, today: date, *, status: str | None, kind: str | None, region: str | None,
            element_id: str | None, overdue: bool | None, due_before: date | None, page: int, page_size: int,
            purpose: str | None = None) -> tuple[list[Case], int]:
@@ -190,9 +165,9 @@ def search(session: Session, user: User, today: date, *, status: str | None, kin
     if element_id:
         query = query.where(Case.id.in_(select(CasePosition.case_id).where(CasePosition.element_id == element_id)))
     if overdue is True:
-        query = query.where(Case.status == "active", Case.due_on < today)
+        query = query.where(overdue_clause(Case.status == "active", Case.due_on, today))
     elif overdue is False:
-        query = query.where(or_(Case.status != "active", Case.due_on.is_(None), Case.due_on >= today))
+        query = query.where(not_overdue_clause(Case.status == "active", Case.due_on, today))
     if due_before:
         query = query.where(Case.due_on < due_before)
     if overdue is True:
@@ -245,7 +220,7 @@ def extend(op: Operation, user: User, case: Case, reason: str) -> None:
         raise Conflict(f"case {case.number} has not been accepted; its statutory clock has not started")
     if case.extended:
         raise Conflict(f"case {case.number} was already extended; the limit may be extended only once")
-    if op.today > case.due_on:
+    if is_overdue(True, case.due_on, op.today):
         raise Conflict(f"the statutory deadline {case.due_on} has passed; an extension must be granted before it")
     before = case.due_on
     case.extended, case.extension_reason = True, reason

@@ -10,9 +10,9 @@ element ids have a meaning for the host:
 - the milestone ``paperwork_overdue``: the paperwork after an advance is late, ``case.paperwork_overdue``;
 - an end event whose id is ``closed_<status>`` (``closed_approved``, ``closed_rejected``,
   ``closed_completed`` for rechecks and spot checks): the case closes with that status when the
-  workflow finishes, and the registers that follow a case's end are updated (an approved dibao or
-  tekun application becomes a beneficiary; a recheck's outcome or a spot check's conclusion is
-  applied).
+  workflow finishes, and :data:`CASE_CLOSED` is published: the registers that follow a case's end
+  (:mod:`service.followers`) are updated (an approved dibao or tekun application becomes a
+  beneficiary; a recheck's outcome or a spot check's conclusion is applied).
 
 Completing ``confirm`` or ``county_deliberation`` with ``approved`` true is cross-checked first
 (:mod:`service.cases.crosscheck`).
@@ -32,7 +32,6 @@ from ..audit import service as audit
 from ..calendar.functions import CaseFacts, host_functions, statutory_due_on
 from ..calendar.workdays import WorkingCalendar
 from ..clock import local_date
-from ..deps import Services
 from ..engine import (
     SERIALIZER_VERSION,
     CompiledProcess,
@@ -43,6 +42,8 @@ from ..engine import (
     Snapshot,
 )
 from ..errors import Incident
+from ..events import Topic
+from ..services import Services
 from ..tasks.models import CaseTask
 from ..timers.models import Timer
 from .models import Case, CasePosition
@@ -57,6 +58,18 @@ MILESTONES = {  # throw events recorded as history events with these task data
     "advance_paid": ("case.advance_paid", ("advance_amount", "advance_paid_on", "advance_method")),
     "paperwork_overdue": ("case.paperwork_overdue", ()),
 }
+
+
+@dataclass(frozen=True)
+class CaseClosed:
+    """A case has closed with ``case.status``; ``outcome`` is its workflow's final data (empty when withdrawn)."""
+
+    op: Operation
+    case: Case
+    outcome: dict[str, Any]
+
+
+CASE_CLOSED: Topic[CaseClosed] = Topic("case.closed")
 
 
 @dataclass
@@ -211,16 +224,11 @@ def accept(op: Operation, case: Case) -> None:
 
 
 def close(op: Operation, case: Case, status: str, data: dict[str, Any], outcome: dict[str, Any] | None = None) -> None:
-    """Close the case; ``outcome`` is the workflow's final data, which the registers read."""
+    """Close the case and tell its followers; ``outcome`` is the workflow's final data, which the registers read."""
     case.status = status
     case.closed_at = op.now
     audit.record(op.session, case=case, at=op.now, actor=op.actor, type="case.closed", data={"status": status, **data})
-    # imported here: the registers open cases (rechecks, spot checks) through this module
-    from ..beneficiaries.service import follow_case_end
-    from ..spotchecks.service import follow_spot_check_end
-
-    follow_case_end(op, case, outcome or {})
-    follow_spot_check_end(op, case, outcome or {})
+    op.services.followers.publish(CASE_CLOSED, CaseClosed(op, case, outcome or {}))
 
 
 def stage_due(calendar: WorkingCalendar, opened: date, days: int | None, unit: str | None) -> date | None:

@@ -7,12 +7,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Path, Query, UploadFile
 from fastapi.responses import Response
 
-from ..cases.service import require_role
+from ..auth.service import require_role
 from ..clock import local_date
 from ..deps import CurrentUser, NowDep, ServicesDep, SessionDep
 from ..engine import ProcessError
 from ..engine.loader import MAX_BYTES
-from ..engine.migration import compare
+from ..engine.version_migration import compare
 from ..errors import Conflict, Invalid, NotFound
 from . import whatif
 from .models import Definition

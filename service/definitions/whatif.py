@@ -18,19 +18,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..auth.models import User
+from ..auth.service import scoped
 from ..calendar.functions import CaseFacts, host_functions
 from ..calendar.rules import RuleBook, RulePack, RulePackError, parse_pack
 from ..calendar.workdays import WorkingCalendar
 from ..cases.models import Case
-from ..cases.service import scoped
 from ..cases.workflow import stage_due
 from ..clock import local_date, start_of
-from ..deps import Services
 from ..engine import CompiledDecision, CompiledProcess, DefinitionInvalid, ExpressionError, Instance, ProcessError
 from ..engine.decisions import decide
 from ..engine.expressions import evaluate
 from ..engine.loader import compile_dmn
 from ..errors import Invalid, NotFound
+from ..services import Services
 from ..tasks.models import CaseTask
 from .schemas import DateChange, RouteChange, StageChange, WhatIfCase, WhatIfOut
 from .service import Registry, invalid

@@ -16,10 +16,11 @@ from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
+from ..roles import CASEWORKERS
 from . import expressions
-from .forms import parse_user_tasks
 from .model import DefinitionInvalid, ElementInfo, Problem, UserTaskInfo
-from .timers import check_timer_expression, check_timer_value
+from .timer_checks import check_timer_expression, check_timer_value
+from .user_tasks import parse_user_tasks
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
@@ -35,7 +36,6 @@ MAX_DAYS = 3660
 Probe = Callable[[str, str | None], Any]
 """Evaluates an expression that reads no case data, as the host would (under every rule pack) for a
 process key or decision (None): the value, or an ExpressionError saying why it does not evaluate."""
-ROLES = ("village", "township", "county")
 # Lanes may be named in Chinese; each name maps to the role whose users do the lane's tasks.
 LANE_ROLES = {"村（居）委会": "village", "乡镇（街道）": "township", "县级民政部门": "county"}
 
@@ -45,7 +45,7 @@ def lane_role(name: str | None) -> str | None:
     if name is None:
         return None
     cleaned = name.strip().replace("(", "（").replace(")", "）")
-    return cleaned if cleaned in ROLES else LANE_ROLES.get(cleaned, name)
+    return cleaned if cleaned in CASEWORKERS else LANE_ROLES.get(cleaned, name)
 
 _EXPRESSION_TAGS = {
     (BPMN_NS, "conditionExpression"),
@@ -239,10 +239,10 @@ def _role_problems(user_tasks: Mapping[str, UserTaskInfo]) -> list[Problem]:
             continue
         if info.lane is None:
             problems.append(Problem(info.element_id, "user task has no role: put it in a lane named "
-                                    f"{' / '.join(LANE_ROLES)} (or {' / '.join(ROLES)}) or give it <jiuzhu:role>"))
-        elif info.lane not in ROLES:
+                                    f"{' / '.join(LANE_ROLES)} (or {' / '.join(CASEWORKERS)}) or give it <jiuzhu:role>"))
+        elif info.lane not in CASEWORKERS:
             problems.append(Problem(info.element_id, f"lane '{info.lane}' is not a role ({', '.join(LANE_ROLES)}; "
-                                                     f"or {', '.join(ROLES)})"))
+                                                     f"or {', '.join(CASEWORKERS)})"))
     return problems
 
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 import contextvars
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import datetime, tzinfo
 
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as _timer_module
+
+from ..dates import SHANGHAI
 
 _current: contextvars.ContextVar[datetime | None] = contextvars.ContextVar("jiuzhu_engine_now", default=None)
 
@@ -45,5 +47,4 @@ def engine_time(now: datetime) -> Iterator[None]:
 
 # A timer text without an offset means China Standard Time (no daylight saving since 1991),
 # not the server's local zone.
-SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
 _timer_module.LOCALTZ = SHANGHAI  # type: ignore[attr-defined]

@@ -2,35 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
 
 from ..clock import local_date
 from ..deps import NowDep, SessionDep
+from .schemas import Notice, NoticePage
 from .service import in_publicity
 
 router = APIRouter(prefix="/api/v1/publicity", tags=["publicity"])
-
-
-class Notice(BaseModel):
-    case_number: str
-    kind: str
-    name: str | None = Field(description="masked (张*); null when the applicant is a minor")
-    household_size: int
-    amount: float | None = Field(description="the proposed monthly amount, yuan")
-    place: str
-    from_: date | None = Field(alias="from", serialization_alias="from")
-    until: date | None
-
-    model_config = {"populate_by_name": True}
-
-
-class NoticePage(BaseModel):
-    items: list[Notice]
-    total: int
 
 
 @router.get("", response_model=NoticePage, response_model_by_alias=True)

@@ -15,16 +15,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from stdnum import numdb
 
+from ..auth.service import within
 from ..cases.models import Case, CasePosition
 from ..cases.schemas import birth_date
-from ..cases.service import within
+from ..dates import age_on
 from ..privacy import mask_name
 
 ADULT_AGE = 18
-
-
-def age_on(born: date, on: date) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
 def place(region: str) -> str:

@@ -2,45 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
 
+from ..auth.service import require_role
 from ..cases.schemas import Kind, Status
-from ..cases.service import require_role
-from ..clock import Instant
 from ..deps import CurrentUser, SessionDep
 from ..privacy import id_for
 from . import service
+from .schemas import CountyVisitOut, NearRelativeOut, NearRelativePage
 
 router = APIRouter(prefix="/api/v1/registers", tags=["supervision"])
-
-
-class CountyVisitOut(BaseModel):
-    status: str = Field(description="pending (not yet open: the case is before acceptance), open, or done")
-    due_on: str | None = None
-    completed_at: Instant | None = None
-    completed_by: str | None = None
-
-
-class NearRelativeOut(BaseModel):
-    case_id: int
-    number: str
-    kind: str
-    status: str
-    region: str
-    applicant: dict[str, Any]
-    detail: dict[str, Any] | None = Field(description="the staff member and the kinship, when the application gave them")
-    registered_at: Instant
-    county_home_visit: CountyVisitOut
-
-
-class NearRelativePage(BaseModel):
-    items: list[NearRelativeOut]
-    total: int
-    page: int
-    page_size: int
 
 
 @router.get("/near-relatives", response_model=NearRelativePage, responses={401: {}, 403: {}})

@@ -7,8 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..auth.models import User
+from ..auth.service import scoped
 from ..cases.models import Case
-from ..cases.service import paged, scoped
+from ..db import paged
 from ..tasks.models import CaseTask
 
 

@@ -5,36 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
 
-from ..cases.service import require_role
-from ..clock import Instant
+from ..auth.service import require_role
 from ..deps import CurrentUser, SessionDep
 from . import service
+from .schemas import DrawOut, SpotCheckOut
 
 router = APIRouter(prefix="/api/v1/spot-checks", tags=["supervision"])
-
-
-class SpotCheckOut(BaseModel):
-    case_id: int
-    number: str
-    subject_number: str = Field(description="the approved case this spot check re-visits")
-    status: str
-    conclusion: str | None = Field(description="consistent, rectify, reinvestigate or revoke once completed")
-
-
-class DrawOut(BaseModel):
-    month: str
-    county: str
-    kind: str
-    rule_pack: str
-    ratio: float
-    seed: str = Field(description="what each case's lot is hashed with: '<month>|<county>|<kind>'")
-    method: str
-    population: list[str] = Field(description="the case numbers approved in the month")
-    sample: list[str]
-    drawn_at: Instant
-    checks: list[SpotCheckOut]
 
 
 @router.get("", response_model=list[DrawOut], responses={401: {}, 403: {}, 422: {}})

@@ -15,52 +15,46 @@ import math
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from .. import dates
 from ..audit import service as audit
 from ..auth.models import User
-from ..auth.service import scope_prefix
+from ..auth.service import scoped
 from ..beneficiaries.service import request_recheck
 from ..cases.models import Case
 from ..cases.service import NewCase, open_case
-from ..cases.workflow import Operation
+from ..cases.workflow import CaseClosed, Operation
 from ..clock import start_of
+from ..dates import month_of, next_month
 from ..db import transaction
-from ..deps import Services
 from ..errors import Invalid
+from ..services import Services
 from .models import SpotCheckDraw, SpotCheckMonth
 
 METHOD = "sha256('<month>|<county>|<kind>|<case number>'): the ceil(ratio x N) lowest lots"
 RECHECK_CONCLUSIONS = ("reinvestigate", "revoke")  # findings the township must re-examine at once
 
 
-def month_of(day: date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
-
-
 def month_start(month: str) -> date:
+    """The first day of ``YYYY-MM``; 422 when it is not a month."""
     try:
-        return date.fromisoformat(f"{month}-01")
+        return dates.month_start(month)
     except ValueError:
         raise Invalid([{"loc": ["query", "month"], "msg": f"not a month (YYYY-MM): {month!r}", "type": "value_error"}]) from None
-
-
-def _next_month(month: str) -> str:
-    return month_of(month_start(month) + timedelta(days=32))
 
 
 def months_to_draw(latest: str | None, today: date) -> list[str]:
     """The months after the last one drawn, up to the one before ``today``'s (just that one the first time)."""
     last = month_of(today.replace(day=1) - timedelta(days=1))
-    month = _next_month(latest) if latest else last
+    month = next_month(latest) if latest else last
     months = []
     while month <= last:
         months.append(month)
-        month = _next_month(month)
+        month = next_month(month)
     return months
 
 
@@ -89,7 +83,7 @@ def draw_due_months(services: Services, now: datetime) -> int:
 
 def draw_month(op: Operation, month: str) -> int:
     first = month_start(month)
-    after = month_start(_next_month(month))
+    after = month_start(next_month(month))
     rows = op.session.execute(
         select(Case.id, Case.number, Case.kind, Case.region)
         .where(Case.purpose == "application", Case.status == "approved",
@@ -138,8 +132,9 @@ def _open(op: Operation, subject_id: int, month: str) -> Case:
     return check
 
 
-def follow_spot_check_end(op: Operation, case: Case, outcome: dict[str, Any]) -> None:
+def follow_spot_check_end(event: CaseClosed) -> None:
     """A finished spot check is recorded on the case it checked; a serious finding opens a recheck."""
+    op, case, outcome = event.op, event.case, event.outcome
     if case.purpose != "spot_check" or case.subject_case_id is None or case.status != "completed":
         return
     subject = op.session.scalar(select(Case).where(Case.id == case.subject_case_id).with_for_update())
@@ -154,9 +149,7 @@ def follow_spot_check_end(op: Operation, case: Case, outcome: dict[str, Any]) ->
 # -- reading ----------------------------------------------------------------------------------
 def draws(session: Session, user: User, month: str | None) -> list[tuple[SpotCheckDraw, list[Case]]]:
     """The draws in the user's region (a month, or all), each with its spot-check cases."""
-    query = select(SpotCheckDraw)
-    if user.role != "admin":
-        query = query.where(SpotCheckDraw.county.like(scope_prefix(user.region)[:6] + "%"))
+    query = scoped(select(SpotCheckDraw), user, SpotCheckDraw.county, digits=6)
     if month:
         query = query.where(SpotCheckDraw.month == month_of(month_start(month)))
     found = list(session.scalars(query.order_by(SpotCheckDraw.month.desc(), SpotCheckDraw.county, SpotCheckDraw.kind)))

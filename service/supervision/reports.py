@@ -15,10 +15,12 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ..auth.models import User
+from ..auth.service import scoped, within
 from ..calendar.workdays import WorkingCalendar
 from ..cases.models import Case
-from ..cases.service import scoped, within
 from ..clock import local_date, start_of
+from ..dates import month_bounds
+from ..overdue import is_overdue
 
 COLUMNS = [
     ("township", "乡镇（街道）township"),
@@ -29,14 +31,6 @@ COLUMNS = [
     ("overdue", "逾期 overdue"),
     ("median_working_days", "办结中位工作日 median working days to decision"),
 ]
-
-
-def month_bounds(month: str) -> tuple[date, date]:
-    """First and last day of ``YYYY-MM``; ValueError when it is not a month."""
-    year, number = (int(part) for part in month.split("-"))
-    first = date(year, number, 1)
-    last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-    return first, last
 
 
 def _rows(session: Session, user: User, first: date, last: date, region: str | None) -> list[Case]:
@@ -70,7 +64,7 @@ def monthly(session: Session, user: User, calendar: WorkingCalendar, month: str,
             row[case.status] += 1
             if case.status != "withdrawn" and case.accepted_on:
                 row["days"].append(calendar.working_days_between(case.accepted_on, closed))
-        if case.due_on and first <= case.due_on <= last and (closed is None or closed > case.due_on):
+        if case.due_on and first <= case.due_on <= last and (closed is None or is_overdue(True, case.due_on, closed)):
             row["overdue"] += 1
     townships, every = [], []
     for code in sorted(counts):

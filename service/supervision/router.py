@@ -2,62 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
-from pydantic import BaseModel
 
-from ..cases.service import require_role
+from ..auth.service import require_role
 from ..clock import local_date
 from ..deps import CurrentUser, NowDep, ServicesDep, SessionDep
 from ..errors import Invalid, problem
 from . import reports
+from .schemas import OverdueOut
 from .service import overdue_report
 
 router = APIRouter(prefix="/api/v1", tags=["supervision"])
 RegionQuery = Annotated[str | None, Query(pattern=r"^\d{1,12}$", description="region-code prefix within your scope")]
-
-
-class OverdueCase(BaseModel):
-    id: int
-    number: str
-    kind: str
-    region: str
-    due_on: date
-    status: Literal["overdue", "at_risk"]
-    working_days_over: int
-    working_days_left: int
-    stage: list[str]
-
-
-class LateTask(BaseModel):
-    task_id: str
-    case_id: int
-    number: str
-    region: str
-    element_id: str
-    name: str
-    role: str
-    due_on: date | None
-    working_days_over: int
-
-
-class Township(BaseModel):
-    township: str
-    overdue: int
-    at_risk: int
-    stage_overdue: int
-    cases: list[OverdueCase]
-    late_tasks: list[LateTask]
-
-
-class OverdueOut(BaseModel):
-    as_of: date
-    at_risk_days: int
-    totals: dict[str, int]
-    townships: list[Township]
 
 
 @router.get("/supervision/overdue", response_model=OverdueOut, responses={401: {}, 403: {}, 422: {}})

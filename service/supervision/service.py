@@ -15,9 +15,10 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from ..auth.models import User
+from ..auth.service import scoped, within
 from ..calendar.workdays import WorkingCalendar
 from ..cases.models import Case
-from ..cases.service import scoped, within
+from ..overdue import is_overdue, overdue_clause
 from ..tasks.models import CaseTask
 
 LATE_TASK_COLUMNS = (CaseTask.id.label("task_id"), CaseTask.case_id, Case.number, CaseTask.region, CaseTask.element_id,
@@ -26,7 +27,7 @@ LATE_TASK_KEYS = tuple(column.key for column in LATE_TASK_COLUMNS)
 
 
 def _case_row(case: Any, stages: list[str], today: date, calendar: WorkingCalendar) -> dict[str, Any]:
-    overdue = today > case.due_on
+    overdue = is_overdue(True, case.due_on, today)  # the query reads active cases only
     left = calendar.working_days_between(today, case.due_on)  # signed: negative once overdue
     return {
         "id": case.id, "number": case.number, "kind": case.kind, "region": case.region, "due_on": case.due_on,
@@ -39,7 +40,7 @@ def _case_row(case: Any, stages: list[str], today: date, calendar: WorkingCalend
 
 def _late_tasks(session: Session, user: User, today: date, region: str | None, calendar: WorkingCalendar) -> list[dict[str, Any]]:
     query = scoped(select(*LATE_TASK_COLUMNS).join(Case, Case.id == CaseTask.case_id), user, CaseTask.region)
-    query = query.where(CaseTask.status == "open", CaseTask.due_on < today)
+    query = query.where(overdue_clause(CaseTask.status == "open", CaseTask.due_on, today))
     if region:
         query = query.where(within(CaseTask.region, region))
     rows = session.execute(query.order_by(CaseTask.due_on, CaseTask.case_id, CaseTask.id))

@@ -11,16 +11,17 @@ from sqlalchemy.orm import Session
 from .. import metrics
 from ..audit import service as audit
 from ..auth.models import User
-from ..auth.service import in_scope, scope_prefix
+from ..auth.service import in_scope, scoped, within
 from ..cases import crosscheck, workflow
 from ..cases.models import Case
 from ..cases.service import load as load_case
-from ..cases.service import within
 from ..cases.workflow import Operation
 from ..clock import local_date
 from ..definitions.service import Registry
 from ..errors import Conflict, Forbidden, NotFound
-from . import forms
+from ..overdue import is_overdue, overdue_clause
+from ..roles import ADMIN
+from . import validation
 from .models import CaseTask
 from .schemas import TaskOut
 
@@ -30,7 +31,7 @@ def task_out(registry: Registry, session: Session, task: CaseTask, case: Case, t
     return TaskOut(
         id=task.id, case_id=task.case_id, case_number=case.number, kind=task.kind, purpose=case.purpose, element_id=task.element_id,
         name=task.name, role=task.role, region=task.region, status=task.status, opened_at=task.opened_at,
-        due_on=task.due_on, overdue=task.status == "open" and task.due_on is not None and today > task.due_on,
+        due_on=task.due_on, overdue=is_overdue(task.status == "open", task.due_on, today),
         form=[f.describe() for f in info.form] if info else [], completed_at=task.completed_at, completed_by=task.completed_by,
     )
 
@@ -48,8 +49,9 @@ def queue(session: Session, user: User, today: date, *, kind: str | None, region
           overdue: bool | None, due_before: date | None, page: int, page_size: int) -> tuple[list[tuple[CaseTask, Case]], int]:
     """The caller's queue: open tasks for their role, in their region."""
     query = select(CaseTask, Case).join(Case, Case.id == CaseTask.case_id).where(CaseTask.status == "open")
-    if user.role != "admin":
-        query = query.where(CaseTask.role == user.role, within(CaseTask.region, scope_prefix(user.region)))
+    query = scoped(query, user, CaseTask.region)
+    if user.role != ADMIN:
+        query = query.where(CaseTask.role == user.role)
     if kind:
         query = query.where(CaseTask.kind == kind)
     if region:
@@ -57,7 +59,7 @@ def queue(session: Session, user: User, today: date, *, kind: str | None, region
     if element_id:
         query = query.where(CaseTask.element_id == element_id)
     if overdue is True:
-        query = query.where(CaseTask.due_on < today)
+        query = query.where(overdue_clause(CaseTask.status == "open", CaseTask.due_on, today))
     if due_before:
         query = query.where(CaseTask.due_on < due_before)
     total = session.scalar(select(func.count()).select_from(query.with_only_columns(CaseTask.id).subquery())) or 0
@@ -87,7 +89,7 @@ def complete(op: Operation, user: User, task_id: str, data: Any) -> Case:
     if case.status != "active":
         raise Conflict(f"case {case.number} is {case.status}")
     info = workflow.process_of(op, case).user_tasks.get(task.element_id)
-    cleaned = forms.validate(info.form if info else (), data)
+    cleaned = validation.validate(info.form if info else (), data)
     crosscheck.at_confirmation(op.session, case, task.element_id, cleaned, local_date(case.created_at).year)
     task.status, task.completed_at, task.completed_by, task.data = "done", op.now, user.name, cleaned
     audit.record(op.session, case=case, at=op.now, actor=user.name, type="task.completed", element_id=task.element_id,

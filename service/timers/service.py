@@ -33,8 +33,8 @@ from .. import metrics
 from ..cases import workflow
 from ..cases.models import Case
 from ..db import is_sqlite, transaction
-from ..deps import Services
 from ..errors import Incident
+from ..services import Services
 from .models import Timer
 
 log = logging.getLogger("jiuzhu.timers")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 import threading
 
-from ..deps import Services
 from ..scheduling import run_due_schedules
+from ..services import Services
 from .service import fire_due
 
 log = logging.getLogger("jiuzhu.timers")

@@ -7,10 +7,11 @@ from datetime import date
 import pytest
 import yaml
 
-from service.beneficiaries.service import add_months, default_class, recheck_months
+from service.beneficiaries.service import default_class, recheck_months
 from service.calendar.rules import RulePackError, parse_pack
 from service.cases.models import Case
 from service.config import ROOT
+from service.dates import add_months
 
 from ..factories import resident_id
 

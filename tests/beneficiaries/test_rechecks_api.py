@@ -11,8 +11,9 @@ from fastapi.testclient import TestClient
 from service.app import create_app
 from service.clock import SHANGHAI, start_of
 from service.config import Settings
-from service.deps import Services
+from service.followers import build_services
 from service.scheduling import run_due_schedules
+from service.services import Services
 
 from ..factories import (
     ADJUST,
@@ -153,7 +154,7 @@ def test_a_recheck_is_not_withdrawn(api: Api) -> None:
 
 def test_a_restart_loses_no_recheck(api: Api, services: Services) -> None:
     case = approve_monthly(api)
-    restarted = Services.build(services.settings, api.clock)  # a new process on the same database
+    restarted = build_services(services.settings, api.clock)  # a new process on the same database
     try:
         assert run_due_schedules(restarted, datetime(2026, 12, 10, 8, tzinfo=SHANGHAI)).rechecks == 1
         assert run_due_schedules(restarted, datetime(2026, 12, 10, 9, tzinfo=SHANGHAI)).rechecks == 0  # once

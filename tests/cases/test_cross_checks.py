@@ -67,8 +67,12 @@ def test_an_approved_case_blocks_and_linshi_does_not(api: Api) -> None:
 def test_a_withdrawn_case_no_longer_blocks(api: Api) -> None:
     person = resident_id()
     first = api.create(applicant_id=person)
-    api.client.post(f"/api/v1/cases/{first['id']}/withdraw", json={"reason": "撤回"}, headers=api.headers())
-    api.create(case_payload("dibao", applicant_id=person))
+    assert first["number"] in refused(api, case_payload("dibao", applicant_id=person))  # blocks while active
+    response = api.client.post(f"/api/v1/cases/{first['id']}/withdraw", json={"reason": "撤回"}, headers=api.headers())
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "withdrawn" and response.json()["tasks"] == []
+    second = api.create(case_payload("dibao", applicant_id=person))
+    assert second["status"] == "active" and second["id"] != first["id"]
 
 
 def test_linshi_same_person_same_cause_same_year_is_refused(api: Api) -> None:

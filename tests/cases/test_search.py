@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import Integer, String, column, create_engine, literal, select
 
-from service.cases.service import within
+from service.auth.service import within
 from service.clock import SHANGHAI
 
 from ..factories import ACCEPT, OTHER_TOWNSHIP, Api, case_payload

@@ -10,11 +10,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from service.admin.models import AppState
 from service.app import create_app
 from service.clock import SHANGHAI, DatabaseClock
 from service.config import Settings
-from service.deps import Services
+from service.followers import build_services
+from service.state import AppState
 from service.timers.models import Timer
 from service.timers.service import fire_due, sweep_once
 
@@ -96,7 +96,7 @@ def test_restart_mid_case_loses_nothing(api: Api, settings: Settings) -> None:
     api.walk(case["id"], TO_PUBLICITY)
     headers = api.headers()
     api.client.close()
-    restarted = Services.build(settings, api.clock)  # a new process on the same database
+    restarted = build_services(settings, api.clock)  # a new process on the same database
     with TestClient(create_app(settings, services=restarted)) as client:
         assert fire_due(restarted, datetime(2026, 11, 10, 0, 0, 1, tzinfo=SHANGHAI)).fired == 1
         body = client.get(f"/api/v1/cases/{case['id']}", headers=headers).json()

@@ -16,14 +16,14 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from benchmarks.clone import clone
-from service.admin.models import AppState
 from service.audit.models import AuditEvent
 from service.cases import workflow
 from service.cases.models import Case
 from service.clock import SHANGHAI
 from service.db import transaction
-from service.deps import Services
 from service.engine import Instance
+from service.services import Services
+from service.state import AppState
 from service.tasks.models import CaseTask
 from service.timers.models import Timer
 

@@ -6,7 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from tests.factories import Api
-from tests.web.test_pages import browser, login, page, shot, site  # noqa: F401 - fixtures shared with the other page tests
+from tests.web import test_pages
+from tests.web.test_pages import login, shot
+
+browser, site, page = test_pages.browser, test_pages.site, test_pages.page  # the fixtures the page tests share
 
 
 

@@ -23,8 +23,8 @@ from fastapi.testclient import TestClient
 from service.app import create_app
 from service.clock import FixedClock
 from service.config import Settings
-from service.deps import Services
-from service.migrate import upgrade
+from service.followers import build_services
+from service.startup import upgrade
 from tests.conftest import START
 from tests.factories import TO_PUBLICITY, Api
 
@@ -77,7 +77,7 @@ def site(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tup
     url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'web.db'}"
     upgrade(url)
     clock = FixedClock(START)
-    services = Services.build(Settings(database_url=url, timers_in_server=False, auto_migrate=False), clock)
+    services = build_services(Settings(database_url=url, timers_in_server=False, auto_migrate=False), clock)
     app = create_app(services.settings, services=services)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))

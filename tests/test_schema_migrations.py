@@ -7,8 +7,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
 from service.db import Base
-from service.migrate import upgrade
 from service.models import load_all
+from service.startup import upgrade
 
 
 def test_migrations_match_the_models(database_url: str) -> None:

@@ -1,4 +1,4 @@
-"""Schema migrations (Alembic) and the start-up preparation every process shares."""
+"""Start-up: the database schema upgrade (Alembic, ``migrations/``) and the preparation every process shares."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import make_url, pool, select, text
 
-from .admin.models import AppState
+from .calendar.service import seed_from_files
 from .config import ROOT
 from .db import is_sqlite, make_engine, transaction
+from .services import Services
+from .state import AppState
 
 MIGRATIONS = ROOT / "migrations"
 
@@ -73,7 +75,7 @@ def upgrade(url: str) -> None:
         _upgrade(url)
 
 
-def prepare(services: Services, *, deploy: bool = True) -> None:  # noqa: F821 - imported lazily to avoid a cycle
+def prepare(services: Services, *, deploy: bool = True) -> None:
     """Make the database ready: migrate, the state row, published calendars, the repository's diagrams."""
     settings = services.settings
     with one_at_a_time(settings.database_url):
@@ -82,9 +84,7 @@ def prepare(services: Services, *, deploy: bool = True) -> None:  # noqa: F821 -
         _seed(services, deploy=deploy)
 
 
-def _seed(services: Services, *, deploy: bool) -> None:  # noqa: F821
-    from .calendar.service import seed_from_files
-
+def _seed(services: Services, *, deploy: bool) -> None:
     settings = services.settings
     now = services.clock.now()
     with transaction(services.sessions) as session:

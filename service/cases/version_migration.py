@@ -11,16 +11,17 @@ from sqlalchemy import select
 
 from ..audit import service as audit
 from ..auth.models import User
+from ..auth.service import require_role
 from ..clock import local_date
 from ..definitions.schemas import ElementChange, MigrateIn, MigrationOut, TaskEffect
 from ..definitions.service import Registry
 from ..engine import Instance, ProcessError, Snapshot
-from ..engine.migration import MigrationPlan, migrate, plan
+from ..engine.version_migration import MigrationPlan, migrate, plan
 from ..errors import Conflict, Invalid, NotFound
 from ..tasks.models import CaseTask
 from . import workflow
 from .models import Case
-from .service import require_active, require_role
+from .service import require_active
 from .workflow import Operation
 
 

@@ -1,0 +1,35 @@
+"""Who follows which event: every cross-domain side effect, registered in one place.
+
+A domain publishes its events (:mod:`service.events`) without knowing who follows them; this
+module, run once when a process builds its services, registers each follower. To make something
+happen in your domain when a case closes, write ``def follow_...(event: CaseClosed) -> None`` in
+your domain and add a line below; to publish a new event, give it a :class:`~service.events.Topic`
+next to the code that publishes it.
+
+Followers of ``case.closed`` (:data:`~service.cases.workflow.CASE_CLOSED`), in this order:
+
+- an approved dibao or tekun application becomes a beneficiary; a recheck's outcome is applied
+  (:mod:`service.beneficiaries`);
+- a completed spot check is recorded on the case it checked, and may open a recheck
+  (:mod:`service.spotchecks`).
+"""
+
+from __future__ import annotations
+
+from .beneficiaries.service import follow_case_end
+from .cases.workflow import CASE_CLOSED
+from .clock import Clock
+from .config import Settings
+from .events import Followers
+from .services import Services
+from .spotchecks.service import follow_spot_check_end
+
+
+def register(followers: Followers) -> None:
+    followers.follow(CASE_CLOSED, follow_case_end)
+    followers.follow(CASE_CLOSED, follow_spot_check_end)
+
+
+def build_services(settings: Settings, clock: Clock | None = None) -> Services:
+    """The services of one process, every follower registered."""
+    return Services.build(settings, clock, register)

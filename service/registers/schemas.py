@@ -1,0 +1,35 @@
+"""The request and response bodies of the registers endpoints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from ..clock import Instant
+
+
+class CountyVisitOut(BaseModel):
+    status: str = Field(description="pending (not yet open: the case is before acceptance), open, or done")
+    due_on: str | None = None
+    completed_at: Instant | None = None
+    completed_by: str | None = None
+
+
+class NearRelativeOut(BaseModel):
+    case_id: int
+    number: str
+    kind: str
+    status: str
+    region: str
+    applicant: dict[str, Any]
+    detail: dict[str, Any] | None = Field(description="the staff member and the kinship, when the application gave them")
+    registered_at: Instant
+    county_home_visit: CountyVisitOut
+
+
+class NearRelativePage(BaseModel):
+    items: list[NearRelativeOut]
+    total: int
+    page: int
+    page_size: int

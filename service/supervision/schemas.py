@@ -1,0 +1,48 @@
+"""The request and response bodies of the supervision endpoints."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel
+
+
+class OverdueCase(BaseModel):
+    id: int
+    number: str
+    kind: str
+    region: str
+    due_on: date
+    status: Literal["overdue", "at_risk"]
+    working_days_over: int
+    working_days_left: int
+    stage: list[str]
+
+
+class LateTask(BaseModel):
+    task_id: str
+    case_id: int
+    number: str
+    region: str
+    element_id: str
+    name: str
+    role: str
+    due_on: date | None
+    working_days_over: int
+
+
+class Township(BaseModel):
+    township: str
+    overdue: int
+    at_risk: int
+    stage_overdue: int
+    cases: list[OverdueCase]
+    late_tasks: list[LateTask]
+
+
+class OverdueOut(BaseModel):
+    as_of: date
+    at_risk_days: int
+    totals: dict[str, int]
+    townships: list[Township]
