@@ -34,7 +34,7 @@ def api_routes(app: FastAPI) -> list[Any]:
 
 def _summary(route: Any) -> str | None:
     doc = (route.description or "").strip()
-    return doc.splitlines()[0].strip().rstrip(".") if doc else None
+    return doc.splitlines()[0].strip().rstrip(".").replace("``", "") if doc else None
 
 
 def _add_example(operation: dict[str, Any], example: Any) -> None:
