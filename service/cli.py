@@ -10,7 +10,7 @@ import signal
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -24,6 +24,38 @@ audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=Tr
 app.add_typer(user_app, name="user")
 app.add_typer(audit_app, name="audit")
 err = Console(stderr=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        print(f"jiuzhu {version('jiuzhu')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def options(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                                  help="print the version and exit")] = False) -> None:
+    """Jiuzhu 救助: BPMN-driven social-assistance approvals."""
+
+
+def sentence(detail: Any) -> str:
+    """A refusal as a sentence: each problem with the field it is about, never a Python repr."""
+    if isinstance(detail, list):
+        return " ".join(sentence(p) for p in detail)
+    if isinstance(detail, dict):
+        fields = [str(part) for part in detail.get("loc", []) if part not in ("body", "query", "path")]
+        text = str(detail.get("msg") or detail.get("reason") or "refused")
+        named = not fields or text.lower().startswith(fields[-1].lower())  # "role must be one of ..." names its field
+        return sentence(text if named else f"{fields[-1]}: {text}")
+    text = str(detail).strip()
+    return text[:1].upper() + text[1:] + ("" if text.endswith((".", "。", "?", "!", "）")) else ".")
+
+
+def _refuse(detail: Any) -> None:
+    err.print(f"[red]Refused:[/red] {sentence(detail)}", highlight=False, soft_wrap=True)
+    raise typer.Exit(1)
 
 
 def _services():  # type: ignore[no-untyped-def]
@@ -113,8 +145,7 @@ def deploy(files: Annotated[list[Path], typer.Argument(exists=True, dir_okay=Fal
         except ServiceError as exc:
             problems = exc.detail if isinstance(exc.detail, list) else [{"msg": exc.detail}]
             for p in problems:
-                where = f" {p['element_id']}:" if p.get("element_id") else ""
-                err.print(f"[red]{path.name}: refused[/red]{where} {p['msg']}", highlight=False)
+                err.print(f"[red]{path.name}: refused:[/red] {sentence(p['msg'])}", highlight=False, soft_wrap=True)
             raise typer.Exit(1) from None
         state = "deployed" if done.created else "unchanged"
         print(f"{path.name}: {done.definition.key} version {done.definition.version} ({state})")
@@ -130,7 +161,7 @@ def user_add(
     """Create a user and print a new API token as the last line."""
     from .auth import service as auth
     from .db import transaction
-    from .errors import ServiceError
+    from .errors import Conflict, ServiceError
     from .startup import prepare
 
     services = _services()
@@ -140,9 +171,11 @@ def user_add(
         with transaction(services.sessions) as session:
             user = auth.create_user(session, name, role, region, now)
             token = auth.issue_token(session, user, now, days or services.settings.token_days)
-    except ServiceError as exc:
-        err.print(f"[red]refused:[/red] {exc.detail}")
+    except Conflict:
+        print(f"User {name} already exists; nothing was changed. For a new token: jiuzhu user token {name}")
         raise typer.Exit(1) from None
+    except ServiceError as exc:
+        _refuse(exc.detail)
     print(f"user {name}: role {role}, region {region} (scope {auth.scope_prefix(region) or 'all'})")
     print(token)
 
@@ -160,8 +193,7 @@ def user_token(name: str, days: Annotated[int, typer.Option(help="days until the
         with transaction(services.sessions) as session:
             token = auth.issue_token(session, auth.find_user(session, name), now, days or services.settings.token_days)
     except ServiceError as exc:
-        err.print(f"[red]refused:[/red] {exc.detail}")
-        raise typer.Exit(1) from None
+        _refuse(exc.detail)
     print(token)
 
 
@@ -177,8 +209,7 @@ def user_revoke(name: str) -> None:
         with transaction(services.sessions) as session:
             count = auth.revoke_tokens(session, auth.find_user(session, name), services.clock.now())
     except ServiceError as exc:
-        err.print(f"[red]refused:[/red] {exc.detail}")
-        raise typer.Exit(1) from None
+        _refuse(exc.detail)
     print(f"revoked {count} token(s) of {name}")
 
 
