@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 from sqlalchemy.orm import Session
@@ -11,17 +11,30 @@ from sqlalchemy.orm import Session
 from ..auth.models import User
 from ..auth.service import require_role
 from ..cases.models import Case
-from ..cases.schemas import HistoryEvent, Kind
-from ..deps import CurrentUser, SessionDep
+from ..cases.present import case_out
+from ..cases.schemas import CaseOut, HistoryEvent, Kind
+from ..cases.workflow import Operation
+from ..clock import local_date
+from ..deps import CurrentUser, NowDep, ServicesDep, SessionDep
 from ..privacy import id_for
 from . import service
 from .models import Beneficiary
-from .schemas import BeneficiaryDetail, BeneficiaryOut, BeneficiaryPage, BeneficiaryStatus, CaseRef, RecheckClass, RecheckOut
+from .schemas import (
+    BeneficiaryDetail,
+    BeneficiaryOut,
+    BeneficiaryPage,
+    BeneficiaryStatus,
+    CaseRef,
+    RecheckClass,
+    RecheckIn,
+    RecheckOut,
+)
 
 router = APIRouter(prefix="/api/v1/beneficiaries", tags=["beneficiaries"])
 READERS = ("village", "township", "county", "admin")
 BeneficiaryId = Annotated[int, Path(ge=1, le=2_147_483_647, description="the beneficiary id")]
-ERRORS = {401: {"description": "missing or invalid token"}, 403: {}, 404: {"description": "no such beneficiary in your region"}}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "missing or invalid token"}, 403: {}, 404: {"description": "no such beneficiary in your region"}}
 
 
 def _out(session: Session, user: User, b: Beneficiary) -> BeneficiaryOut:
@@ -69,3 +82,16 @@ def beneficiary_history(beneficiary_id: BeneficiaryId, session: SessionDep, user
     b = service.load(session, user, beneficiary_id)
     return [HistoryEvent(at=e.at, actor=e.actor, type=e.type, element_id=e.element_id, data=e.data)
             for e in service.history(session, b)]
+
+
+@router.post("/{beneficiary_id}/rechecks", status_code=201, response_model=CaseOut,
+             responses={**ERRORS, 409: {"description": "a recheck is already open (named), or the benefit is stopped"}, 422: {}})
+def request_recheck(beneficiary_id: BeneficiaryId, payload: RecheckIn, services: ServicesDep, session: SessionDep,
+                    user: CurrentUser, now: NowDep) -> CaseOut:
+    """Open a recheck now (township, county): a data warning, a change the family reported, a public report, a periodic
+    report, or another reason. At most one recheck is open per beneficiary."""
+    require_role(user, "township", "county")
+    b = service.load(session, user, beneficiary_id, lock=True)
+    demand = service.RecheckDemand(payload.trigger, payload.reason.strip(), payload.effective_from)
+    case = service.recheck_on_demand(Operation(services, session, now, user.name), b, demand)
+    return case_out(session, services.registry, services.calendars.get(session), user, case, local_date(now))

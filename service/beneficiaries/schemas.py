@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..clock import Instant
 
 RecheckClass = Literal["A", "B", "C"]
+Trigger = Literal["data_warning", "change_report", "public_report", "periodic_report", "other"]
 BeneficiaryStatus = Literal["active", "stopped"]
 
 
@@ -59,3 +60,16 @@ class BeneficiaryPage(BaseModel):
     total: int
     page: int
     page_size: int
+
+
+class RecheckIn(BaseModel):
+    """A recheck asked for now, before its scheduled day (seed 001 §七(三), seed 002 (二)2)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"trigger": "data_warning", "reason": "市级比对：家庭成员名下新登记车辆", "effective_from": "2026-10-01"}]})
+
+    trigger: Trigger = Field(description="data_warning 数据比对预警, change_report 家庭主动申报, public_report 举报, "
+                                         "periodic_report 定期报告, other 其他")
+    reason: str = Field(min_length=1, max_length=2000, pattern=r"\S", description="why, in writing")
+    effective_from: date | None = Field(default=None, description="the day the change happened, if known: a stop takes "
+                                                                  "effect from it (not before the benefit began, not after today)")

@@ -10,6 +10,7 @@ as a ``beneficiary.*`` event, which is the beneficiary's history.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -27,10 +28,25 @@ from ..cases.service import NewCase, open_case
 from ..cases.workflow import CaseClosed, Operation
 from ..dates import add_months, age_on
 from ..db import paged
-from ..errors import NotFound
+from ..errors import Conflict, Invalid, NotFound, problem
 from .models import Beneficiary
 
 BENEFIT_KINDS = ("dibao", "tekun")
+TRIGGERS = {  # why a recheck opens before its time (seed 001 §七(三), seed 002 (二)2)
+    "data_warning": "数据比对预警", "change_report": "家庭主动申报", "public_report": "举报",
+    "periodic_report": "定期报告", "other": "其他", "scheduled": "定期复核",
+}
+
+
+@dataclass(frozen=True)
+class RecheckDemand:
+    """A recheck asked for now: ``trigger`` (a key of ``TRIGGERS`` but ``scheduled``), a reason, and maybe the day
+    the change happened and what raised it (a report's receipt, a register row, a review batch)."""
+
+    trigger: str
+    reason: str
+    effective_from: date | None = None
+    source: str | None = None
 
 
 def _age(id_number: str, today: date) -> int:
@@ -101,24 +117,31 @@ def register(op: Operation, case: Case, outcome: dict[str, Any]) -> Beneficiary:
     return b
 
 
-def start_recheck(op: Operation, b: Beneficiary) -> Case:
-    """Open a recheck case for a beneficiary whose recheck is due (the scheduler, or a spot check's finding)."""
+def start_recheck(op: Operation, b: Beneficiary, demand: RecheckDemand | None = None) -> Case:
+    """Open a recheck case for a beneficiary: when it falls due (the scheduler), or on demand (``demand``)."""
     origin = _locked_case(op.session, b.case_id)
+    trigger = demand.trigger if demand else "scheduled"
     data = {
         "kind": b.kind, "region": b.region, "hukou": b.hukou, "household_size": b.household_size,
         "near_relative_of_staff": origin.near_relative_of_staff, "emergency": False, "beneficiary": b.number,
         "monthly_amount": b.amount, "proposed_amount": b.amount, "recheck_class": b.recheck_class,
-        "support_mode": b.support_mode,
+        "support_mode": b.support_mode, "trigger": trigger,
+        "effective_from": demand.effective_from.isoformat() if demand and demand.effective_from else None,
     }
+    why = (f"{TRIGGERS[trigger]}: {demand.reason}" if demand
+           else f"定期复核 scheduled recheck of {b.number} (class {b.recheck_class})")
+    application = {"reason": why, "trigger": trigger, "since": b.since.isoformat(),
+                   "due_on": (op.today if demand else b.next_recheck_on or op.today).isoformat()}
+    if demand and demand.effective_from:
+        application["effective_from"] = demand.effective_from.isoformat()
     recheck = open_case(op, NewCase(
         kind=b.kind, purpose="recheck", process_key="recheck", region=b.region, hukou=b.hukou,
         applicant_name=b.applicant_name, applicant_id_number=b.applicant_id_number, household=origin.household,
-        application={"reason": f"定期复核 scheduled recheck of {b.number} (class {b.recheck_class})",
-                     "due_on": (b.next_recheck_on or op.today).isoformat()},
-        near_relative_of_staff=origin.near_relative_of_staff, subject_case_id=origin.id,
+        application=application, near_relative_of_staff=origin.near_relative_of_staff, subject_case_id=origin.id,
     ), data)
     b.recheck_case_id, b.updated_at = recheck.id, op.now
-    _record(op, origin, "recheck_started", b, recheck=recheck.number, recheck_case_id=recheck.id, due_on=b.next_recheck_on)
+    _record(op, origin, "recheck_started", b, recheck=recheck.number, recheck_case_id=recheck.id,
+            due_on=op.today if demand else b.next_recheck_on, trigger=trigger)
     return recheck
 
 
@@ -138,14 +161,41 @@ def apply_recheck(op: Operation, recheck: Case, outcome: dict[str, Any]) -> None
     b.support_mode = outcome.get("support_mode") or b.support_mode
     if result == "adjust":
         b.amount = float(outcome["monthly_amount"])
-    if result == "stop":
-        b.status, b.stopped_on, b.stop_reason, b.next_recheck_on = "stopped", op.today, outcome.get("reason"), None
+    if result == "stop":  # 停止保障: from the date the recheck found, which may lie in the past (then overpaid)
+        stop_from = outcome.get("stop_from") or outcome.get("effective_from")
+        stop_from = date.fromisoformat(stop_from) if stop_from else op.today
+        b.status, b.stopped_on, b.stop_reason, b.next_recheck_on = "stopped", stop_from, outcome.get("reason"), None
     else:
         b.next_recheck_on = _next_recheck(op, b, op.today)
     event = {"continue": "continued", "adjust": "adjusted", "stop": "stopped"}.get(result, "continued")
     _record(op, origin, event, b, recheck=recheck.number, recheck_case_id=recheck.id, amount=b.amount,
             recheck_class=b.recheck_class, reason=outcome.get("reason") if result == "stop" else None,
+            stopped_on=b.stopped_on if result == "stop" else None,
+            backdated=result == "stop" and b.stopped_on is not None and b.stopped_on < op.today,
             next_recheck_on=b.next_recheck_on)
+
+
+def recheck_on_demand(op: Operation, b: Beneficiary, demand: RecheckDemand) -> Case:
+    """Open a recheck now (seed 001 §七(三), seed 002 (二)2): a warning, a report, a change; 409 naming an open one.
+
+    ``b`` should have been read with ``FOR UPDATE`` (``lock``), so two demands cannot both open one.
+    ``effective_from`` (the day the change happened, e.g. a death) may lie in the past, not before
+    the benefit began; the recheck's ``decide`` offers it as the day a stop takes effect.
+    """
+    if b.status != "active":
+        raise Conflict(f"beneficiary {b.number} is {b.status} (stopped on {b.stopped_on})")
+    if b.recheck_case_id is not None:
+        open_one = op.session.get(Case, b.recheck_case_id)
+        number = open_one.number if open_one else b.recheck_case_id
+        raise Conflict({"reason": f"beneficiary {b.number} already has an open recheck {number}",
+                        "recheck": {"id": b.recheck_case_id, "number": number}})
+    if demand.effective_from and not b.since <= demand.effective_from <= op.today:
+        raise Invalid([problem(("body", "effective_from"),
+                               f"生效日期须在 {b.since} 至今天 {op.today} 之间 must lie between the benefit's start and today")])
+    b.next_recheck_on = op.today
+    _record(op, _locked_case(op.session, b.case_id), "recheck_requested", b, trigger=demand.trigger,
+            why=demand.reason, effective_from=demand.effective_from, source=demand.source)
+    return start_recheck(op, b, demand)
 
 
 def request_recheck(op: Operation, case: Case, why: str) -> Case | None:
@@ -154,15 +204,14 @@ def request_recheck(op: Operation, case: Case, why: str) -> Case | None:
                           .with_for_update())
     if b is None or b.recheck_case_id is not None:
         return None
-    b.next_recheck_on = op.today
-    _record(op, case, "recheck_requested", b, why=why)
-    return start_recheck(op, b)
+    return recheck_on_demand(op, b, RecheckDemand("other", why, source=case.number))
 
 
 # -- reading ----------------------------------------------------------------------------------
-def load(session: Session, user: User, beneficiary_id: int) -> Beneficiary:
-    """The beneficiary if the user's region covers it; otherwise 404."""
-    b = session.get(Beneficiary, beneficiary_id)
+def load(session: Session, user: User, beneficiary_id: int, *, lock: bool = False) -> Beneficiary:
+    """The beneficiary if the user's region covers it; otherwise 404. ``lock``: read it ``FOR UPDATE``."""
+    query = select(Beneficiary).where(Beneficiary.id == beneficiary_id)
+    b = session.scalar(query.with_for_update() if lock else query)
     if b is None or not in_scope(user, b.region):
         raise NotFound(f"beneficiary {beneficiary_id} not found")
     return b

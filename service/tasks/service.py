@@ -12,7 +12,7 @@ from .. import metrics
 from ..audit import service as audit
 from ..auth.models import User
 from ..auth.service import in_scope, scoped, within
-from ..cases import crosscheck, workflow
+from ..cases import case_dates, crosscheck, workflow
 from ..cases.models import Case
 from ..cases.service import load as load_case
 from ..cases.workflow import Operation
@@ -91,6 +91,7 @@ def complete(op: Operation, user: User, task_id: str, data: Any) -> Case:
     info = workflow.process_of(op, case).user_tasks.get(task.element_id)
     cleaned = validation.validate(info.form if info else (), data)
     crosscheck.at_confirmation(op.session, case, task.element_id, cleaned, local_date(case.created_at).year)
+    case_dates.check(case, cleaned, op.today)
     task.status, task.completed_at, task.completed_by, task.data = "done", op.now, user.name, cleaned
     audit.record(op.session, case=case, at=op.now, actor=user.name, type="task.completed", element_id=task.element_id,
                  data={"task_id": task.id, "data": cleaned})

@@ -117,6 +117,8 @@ MATRIX = [
     Endpoint("GET", "/api/v1/beneficiaries", ("village", "township", "county", "admin"), a_beneficiary, scoped="list"),
     Endpoint("GET", "/api/v1/beneficiaries/{beneficiary_id}", ("village", "township", "county", "admin"), a_beneficiary),
     Endpoint("GET", "/api/v1/beneficiaries/{beneficiary_id}/history", ("village", "township", "county", "admin"), a_beneficiary),
+    Endpoint("POST", "/api/v1/beneficiaries/{beneficiary_id}/rechecks", ("township", "county"), a_beneficiary,
+             body=lambda p: {"trigger": "data_warning", "reason": "比对预警"}, ok=201),
     Endpoint("GET", "/api/v1/spot-checks", ("county", "admin"), scoped="list"),
     Endpoint("GET", "/api/v1/registers/near-relatives", ("county", "admin"), lambda api: {"case_id": api.create(near=True)["id"]},
              scoped="list"),
