@@ -33,6 +33,19 @@ def test_designer_edits_in_the_panel_validates_at_the_field_deploys_with_a_note_
     assert page.evaluate("() => window.jiuzhuDesigner.modeler.get('canvas').zoom()") == 1  # readable, not squeezed
     shot(page, "designer-open")
 
+    select(page, "home_visit")  # a user task: its role from the lane (named in Chinese), its deadline and form
+    assert "乡镇（街道）（township）" in page.input_value(entry(page, "jz-lane") + " input")
+    assert page.input_value(entry(page, "jz-deadline-working") + " input") == "rule('investigation_days')"
+    form = page.locator("#properties [data-group-id='group-jz-form']")
+    assert form.locator(".bio-properties-panel-list-item").count() == 3
+    form.locator(".bio-properties-panel-group-header").click()
+    form.locator(".bio-properties-panel-list-item").first.locator(".bio-properties-panel-collapsible-entry-header").click()
+    page.fill(entry(page, "jz-field-visitors-label") + " input", "入户调查人员（两人以上签字）")
+    page.press(entry(page, "jz-field-visitors-label") + " input", "Tab")
+    shot(page, "designer-user-task")
+    xml = page.evaluate("async () => (await window.jiuzhuDesigner.modeler.saveXML()).xml")
+    assert '<jiuzhu:field name="visitors" type="list" label="入户调查人员（两人以上签字）" minItems="2" />' in xml
+
     select(page, "f_eligible")
     page.fill(entry(page, "jz-condition") + " input", "eligible and monthly_amount >")
     select(page, "publicity_end")

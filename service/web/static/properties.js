@@ -73,12 +73,13 @@
     const lane = laneOf(element);
     if (!lane) return "（不在泳道中）";
     const role = LANE_ROLES[String(lane).trim().replace("(", "（").replace(")", "）")];
-    return role ? `${lane} → ${ROLE_NAMES[role]}（${role}）` : `${lane}（不是办理角色）`;
+    if (!role) return `${lane}（不是办理角色）`;
+    return ROLE_NAMES[role] === lane ? `${lane}（${role}）` : `${lane} → ${ROLE_NAMES[role]}（${role}）`;
   }
 
   function LaneEntry(props) {
     const { element, id } = props;
-    return h(TextFieldEntry, { element, id, label: "所在泳道（角色）", disabled: true, getValue: () => laneText(element), setValue: () => {} });
+    return h(TextFieldEntry, { element, id, label: "所在泳道（角色）", disabled: true, debounce: (fn) => fn, getValue: () => laneText(element), setValue: () => {} });
   }
 
   function RoleEntry(props) {
