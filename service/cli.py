@@ -10,13 +10,16 @@ import signal
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 
 from .config import get_settings
 from .roles import ROLES
+
+if TYPE_CHECKING:
+    from .services import Services
 
 app = typer.Typer(help="Jiuzhu 救助: BPMN-driven social-assistance approvals.", no_args_is_help=True, add_completion=False)
 user_app = typer.Typer(help="Users and API tokens.", no_args_is_help=True)
@@ -53,12 +56,12 @@ def sentence(detail: Any) -> str:
     return text[:1].upper() + text[1:] + ("" if text.endswith((".", "。", "?", "!", "）")) else ".")
 
 
-def _refuse(detail: Any) -> None:
+def _refuse(detail: Any) -> NoReturn:
     err.print(f"[red]Refused:[/red] {sentence(detail)}", highlight=False, soft_wrap=True)
     raise typer.Exit(1)
 
 
-def _services():  # type: ignore[no-untyped-def]
+def _services() -> Services:
     from .followers import build_services
 
     return build_services(get_settings())

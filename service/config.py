@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent  # the checkout, when running from one
+
+
+def shipped(name: str) -> Path:
+    """A top-level folder of the project (``processes``, ``migrations``) on disk.
+
+    An installed wheel carries a copy inside the package (``service/bundled/<name>``, see
+    ``setup.py``); a checkout (editable install, tests) uses its own top-level folder.
+    """
+    bundled = resources.files(__package__).joinpath("bundled", name)
+    return Path(str(bundled)) if bundled.is_dir() else ROOT / name
 
 
 class Settings(BaseSettings):
@@ -20,7 +31,7 @@ class Settings(BaseSettings):
     timer_poll_seconds: float = 1.0
     timer_batch: int = 50
     timer_claim_timeout: float = 60.0
-    processes_dir: Path = ROOT / "processes"
+    processes_dir: Path = shipped("processes")
     default_rule_pack: str = "shulan-2023"
     token_days: int = 365
     max_body_bytes: int = 2_500_000

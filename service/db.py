@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import DateTime, Engine, MetaData, Select, create_engine, event, func, select
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+Row = TypeVarTuple("Row")
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -86,7 +88,7 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
         session.close()
 
 
-def paged(session: Session, query: Select[Any], page: int, page_size: int, *order: Any) -> tuple[Select[Any], int]:
+def paged(session: Session, query: Select[*Row], page: int, page_size: int, *order: Any) -> tuple[Select[*Row], int]:
     """The query for one page in the given order, and how many rows the whole query has."""
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     return query.order_by(*order).offset((page - 1) * page_size).limit(page_size), total

@@ -37,7 +37,7 @@ class Incident(Conflict):
     the case is marked with the incident so supervisors and designers see it.
     """
 
-    def __init__(self, detail: Any, persist: Callable[[Any], None]) -> None:
+    def __init__(self, detail: Any, persist: Callable[[Any], object]) -> None:
         super().__init__(detail)
         self.persist = persist
 

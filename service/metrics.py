@@ -77,11 +77,11 @@ def exposition(overdue: Callable[[], int]) -> bytes:
     """The samples of this process (or of every worker in multiprocess mode), then the overdue gauge."""
     if os.environ.get(MULTIPROC_ENV):
         samples = CollectorRegistry()
-        MultiProcessCollector(samples)
+        MultiProcessCollector(samples)  # type: ignore[no-untyped-call]  # untyped in prometheus-client
     else:
         samples = REGISTRY
     facts = CollectorRegistry(auto_describe=False)
-    facts.register(OverdueCollector(overdue))  # type: ignore[arg-type]
+    facts.register(OverdueCollector(overdue))
     return generate_latest(samples) + generate_latest(facts)
 
 

@@ -12,12 +12,12 @@ from alembic.config import Config
 from sqlalchemy import make_url, pool, select, text
 
 from .calendar.service import seed_from_files
-from .config import ROOT
+from .config import shipped
 from .db import is_sqlite, make_engine, transaction
 from .services import Services
 from .state import AppState
 
-MIGRATIONS = ROOT / "migrations"
+MIGRATIONS = shipped("migrations")
 
 
 def alembic_config(url: str) -> Config:

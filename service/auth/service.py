@@ -6,7 +6,7 @@ import hashlib
 import re
 import secrets
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import ColumnElement, Select, and_, select, true, update
 from sqlalchemy.orm import Session
@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 from ..errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from ..roles import ADMIN, ROLES
 from .models import ApiToken, User
+
+Row = TypeVarTuple("Row")
 
 REGION = re.compile(r"^\d{12}$")
 _SEGMENTS = (2, 2, 2, 3, 3)  # province, city, county, township, village
@@ -48,7 +50,7 @@ def within(column: Any, prefix: str) -> ColumnElement[bool]:
     return and_(column >= prefix, column < following)
 
 
-def scoped(query: Select[Any], user: User, column: Any, digits: int | None = None) -> Select[Any]:
+def scoped(query: Select[*Row], user: User, column: Any, digits: int | None = None) -> Select[*Row]:
     """Only the rows whose region ``column`` the user's region covers (an admin: all of them).
 
     ``digits``: the column holds codes that short (a 6-digit county): a user below it sees its rows.

@@ -11,11 +11,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from importlib.metadata import version
 
 import holidays
 
 MIN_YEAR, MAX_YEAR = 2000, 2099
-PACKAGE_SOURCE = f"holidays {holidays.__version__} (China)"
+PACKAGE_SOURCE = f"holidays {version('holidays')} (China)"
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class OutOfRange(ValueError):
 @lru_cache(maxsize=256)
 def package_schedule(year: int) -> YearSchedule:
     """The schedule the ``holidays`` package has for a year."""
-    china = holidays.China(years=year)
+    china = holidays.country_holidays("CN", years=year)
     days_off = frozenset(d for d in china if d.year == year)
     workdays = frozenset(d for d in getattr(china, "weekend_workdays", ()) if d.year == year)
     return YearSchedule(year, days_off, workdays, PACKAGE_SOURCE)

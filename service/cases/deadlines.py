@@ -57,10 +57,10 @@ def _recompute_case(op: Operation, case: Case, year: int, totals: Recomputed) ->
     moved_tasks = []
     for task in op.session.scalars(select(CaseTask).where(CaseTask.case_id == case.id, CaseTask.status == "open",
                                                           CaseTask.stage_unit == "working")):
-        due = workflow.stage_due(op.calendar(), local_date(task.opened_at), task.stage_days, task.stage_unit)
-        if due != task.due_on:
-            moved_tasks.append({"element_id": task.element_id, "from": task.due_on, "to": due})
-            task.due_on = due
+        stage_due = workflow.stage_due(op.calendar(), local_date(task.opened_at), task.stage_days, task.stage_unit)
+        if stage_due != task.due_on:
+            moved_tasks.append({"element_id": task.element_id, "from": task.due_on, "to": stage_due})
+            task.due_on = stage_due
     totals.tasks += len(moved_tasks)
     timers = list(op.session.scalars(select(Timer).where(Timer.case_id == case.id)))
     if any(f in t.expression for t in timers for f in WORKING_DAY_FUNCTIONS):

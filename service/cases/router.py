@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
@@ -30,7 +30,7 @@ from .schemas import (
 from .workflow import Operation
 
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
-ERRORS = {401: {"description": "missing or invalid token"}, 404: {"description": "no such case in your region"}}
+ERRORS: dict[int | str, dict[str, Any]] = {401: {"description": "missing or invalid token"}, 404: {"description": "no such case in your region"}}
 
 
 def _out(services: ServicesDep, session: SessionDep, user: CurrentUser, now: NowDep, case_id: int) -> CaseOut:

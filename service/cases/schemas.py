@@ -67,7 +67,8 @@ def _known_address(code: str) -> bool:
 
 
 def birth_date(id_number: str) -> date:
-    return ric.get_birth_date(id_number)  # type: ignore[no-any-return]
+    born: date = ric.get_birth_date(id_number)
+    return born
 
 
 class Person(BaseModel):

@@ -62,8 +62,8 @@ def migrate_case(op: Operation, user: User, case: Case, body: MigrateIn) -> Migr
             return _out(case, body, decisions, plan(instance, target), migrated=False)
         result, snapshot = migrate(instance, target, workflow.host_for(op, case))
     except ProcessError as exc:
-        result = plan(instance, target) if "completed steps changed" in exc.reason else None
-        blocking = [{"element_id": s.element_id, "name": s.name} for s in result.blocking] if result else []
+        planned = plan(instance, target) if "completed steps changed" in exc.reason else None
+        blocking = [{"element_id": s.element_id, "name": s.name} for s in planned.blocking] if planned else []
         raise Conflict({"msg": f"case {case.number} cannot migrate: {exc.reason}", "blocking": blocking}) from None
     out = _out(case, body, decisions, result, migrated=True)
     before = case.process_version

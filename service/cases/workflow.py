@@ -23,9 +23,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select, tuple_
+from sqlalchemy import Table, delete, select, tuple_
 from sqlalchemy.orm import Session
 
 from ..audit import service as audit
@@ -267,12 +267,12 @@ def _sync_timers(op: Operation, case: Case, snapshot: Snapshot, prefetched: list
         if task_id not in wanted:
             op.session.delete(row)
     for task_id, w in wanted.items():
-        row = rows.get(task_id)
-        if row is None:
+        have = rows.get(task_id)
+        if have is None:
             op.session.add(Timer(case_id=case.id, task_id=task_id, element_id=w.element_id, due_at=w.due_at,
                                  started_at=op.now, expression=w.expression))
-        elif row.due_at != w.due_at:
-            row.due_at, row.failed_at, row.last_error = w.due_at, None, None
+        elif have.due_at != w.due_at:
+            have.due_at, have.failed_at, have.last_error = w.due_at, None, None
 
 
 def _sync_positions(op: Operation, case: Case, snapshot: Snapshot) -> None:
@@ -294,4 +294,4 @@ def _sync_positions(op: Operation, case: Case, snapshot: Snapshot) -> None:
 def delete_positions(session: Session, rows: list[tuple[int, str]]) -> None:
     """Delete position rows by (case id, element id), in one statement (Core: no ORM bookkeeping needed)."""
     if rows:
-        session.execute(delete(CasePosition.__table__).where(tuple_(CasePosition.case_id, CasePosition.element_id).in_(rows)))
+        session.execute(delete(cast(Table, CasePosition.__table__)).where(tuple_(CasePosition.case_id, CasePosition.element_id).in_(rows)))

@@ -32,7 +32,7 @@ router = APIRouter(prefix="/api/v1/processes", tags=["processes"])
 DESIGNERS = ("designer", "admin")
 Key = Annotated[str, Path(max_length=100, pattern=r"^[A-Za-z_][A-Za-z0-9_.\-]*$")]
 UploadDoc = File(description=".bpmn or .dmn file (BPMN 2.0 / DMN 1.1–1.3 XML), at most 2 MB")
-REFUSED = {422: {"description": "refused: `detail` lists each problem with `element_id` and `msg`"}}
+REFUSED: dict[int | str, dict[str, Any]] = {422: {"description": "refused: `detail` lists each problem with `element_id` and `msg`"}}
 
 
 def read_upload(file: UploadFile) -> bytes:

@@ -190,7 +190,7 @@ class _Compiler:
 
         def call(f: _Frame) -> Any:
             obj = target(f)
-            allowed = SAFE_METHODS.get(type(obj), set())
+            allowed = SAFE_METHODS.get(type(obj)) or set()
             if method not in allowed:
                 raise ValueError(f"'.{method}' is not allowed on {type(obj).__name__}")
             result = getattr(obj, method)(*[a(f) for a in args])

@@ -18,7 +18,7 @@ MAX_ITERATIONS = 10_000  # comprehension steps in one evaluation
 MAX_SECONDS = 0.5  # wall time for one evaluation
 TOO_DEEP = "too deeply nested to check; split it into simpler expressions"
 
-SAFE_METHODS = {
+SAFE_METHODS: dict[type, set[str]] = {
     str: {"lower", "upper", "strip", "startswith", "endswith"},
     dict: {"get", "keys", "values", "items"},
 }

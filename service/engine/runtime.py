@@ -47,7 +47,7 @@ from .scripting import SafeScriptEngine
 from .timeshift import engine_time
 
 
-class _StateConverter(BpmnWorkflowConverter):
+class _StateConverter(BpmnWorkflowConverter):  # type: ignore[misc]  # SpiffWorkflow ships no types
     """Writes a workflow without its spec: the case's process version (and decisions) give it back.
 
     The spec is two thirds of a case's JSON and the same for every case on a version; leaving it out
@@ -114,7 +114,7 @@ def _has_timer(task: Task) -> bool:
 
 def _fits(stored: dict[str, Any], process: CompiledProcess) -> bool:
     """Whether every task of a row written without its spec names an element of the process (and subprocess) specs."""
-    specs = {None: process.spec.task_specs, **{k: v.task_specs for k, v in process.subprocess_specs.items()}}
+    specs: dict[str | None, Any] = {None: process.spec.task_specs, **{k: v.task_specs for k, v in process.subprocess_specs.items()}}
     workflows = [(None, stored), *((sp.get("spec"), sp) for sp in stored.get("subprocesses", {}).values())]
     for name, workflow in workflows:
         task_specs = specs.get(name)

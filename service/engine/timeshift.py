@@ -30,7 +30,7 @@ class _HostDateTime(datetime):
         return fixed.astimezone(tz) if tz is not None else fixed
 
 
-_timer_module.datetime = _HostDateTime  # type: ignore[misc]
+_timer_module.datetime = _HostDateTime
 
 
 @contextmanager
@@ -47,4 +47,4 @@ def engine_time(now: datetime) -> Iterator[None]:
 
 # A timer text without an offset means China Standard Time (no daylight saving since 1991),
 # not the server's local zone.
-_timer_module.LOCALTZ = SHANGHAI  # type: ignore[attr-defined]
+_timer_module.LOCALTZ = SHANGHAI

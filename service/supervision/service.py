@@ -45,7 +45,8 @@ def _late_tasks(session: Session, user: User, today: date, region: str | None, c
         query = query.where(within(CaseTask.region, region))
     rows = session.execute(query.order_by(CaseTask.due_on, CaseTask.case_id, CaseTask.id))
     over = calendar.working_days_between
-    return [dict(zip(LATE_TASK_KEYS, row, strict=True), working_days_over=over(row[-1], today)) for row in rows]
+    # due_on is the last column, never NULL here: the overdue clause compared it with today
+    return [dict(zip(LATE_TASK_KEYS, row, strict=True), working_days_over=over(row[-1] or today, today)) for row in rows]
 
 
 def overdue_report(session: Session, user: User, today: date, calendar: WorkingCalendar, at_risk_days: int,
@@ -72,10 +73,10 @@ def overdue_report(session: Session, user: User, today: date, calendar: WorkingC
                                            "cases": [], "late_tasks": []})
 
     for case in cases:
-        row = _case_row(case, stages[case.id], today, calendar)
+        shown = _case_row(case, stages[case.id], today, calendar)
         entry = township(case.township)
-        entry[row["status"]] += 1
-        entry["cases"].append(row)
+        entry[shown["status"]] += 1
+        entry["cases"].append(shown)
     for task in _late_tasks(session, user, today, region, calendar):
         entry = township(task["region"][:9])
         entry["stage_overdue"] += 1
