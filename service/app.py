@@ -24,6 +24,8 @@ from .config import Settings, get_settings
 from .definitions.router import router as definitions_router
 from .errors import ServiceError
 from .followers import build_services
+from .income.router import router as income_router
+from .payroll.router import router as payroll_router
 from .publicity.router import router as publicity_router
 from .registers.router import router as registers_router
 from .services import Services
@@ -119,7 +121,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, *, 
     _body_limit(app, settings.max_body_bytes)
     metrics.install(app)
     routers = (cases_router, tasks_router, definitions_router, calendar_router, supervision_router, publicity_router,
-               beneficiaries_router, spotchecks_router, registers_router, admin_router)
+               beneficiaries_router, spotchecks_router, registers_router, income_router, payroll_router, admin_router)
     for router in routers:
         app.include_router(router)
     web.install(app)

@@ -19,6 +19,7 @@ from .config import get_settings
 from .roles import ROLES
 
 if TYPE_CHECKING:
+    from .auth.models import User
     from .services import Services
 
 app = typer.Typer(help="Jiuzhu 救助: BPMN-driven social-assistance approvals.", no_args_is_help=True, add_completion=False)
@@ -26,6 +27,10 @@ user_app = typer.Typer(help="Users and API tokens.", no_args_is_help=True)
 audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 app.add_typer(audit_app, name="audit")
+deaths_app = typer.Typer(help="The death register (殡葬信息).", no_args_is_help=True)
+payroll_app = typer.Typer(help="Payment rosters (发放名册).", no_args_is_help=True)
+app.add_typer(deaths_app, name="deaths")
+app.add_typer(payroll_app, name="payroll")
 err = Console(stderr=True)
 
 
@@ -230,6 +235,83 @@ def audit_verify() -> None:
         return
     print(f"BROKEN: {verdict.broken}")
     raise typer.Exit(1)
+
+
+def _refused(exc: Exception) -> typer.Exit:
+    from .errors import ServiceError
+
+    detail = exc.detail if isinstance(exc, ServiceError) else str(exc)
+    err.print(f"[red]Refused:[/red] {sentence(detail)}", highlight=False, soft_wrap=True)
+    return typer.Exit(1)
+
+
+@deaths_app.command("import")
+def deaths_import(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV: id_number,name,died_on,source")]) -> None:
+    """Import death records; a bad row stops the import naming its line, and nothing is kept. Idempotent."""
+    from .cases.workflow import Operation
+    from .db import transaction
+    from .errors import ServiceError
+    from .registers.deaths import import_deaths
+    from .startup import prepare
+
+    services = _services()
+    prepare(services, deploy=False)
+    try:
+        with transaction(services.sessions) as session, file.open(encoding="utf-8-sig", newline="") as lines:
+            result = import_deaths(Operation(services, session, services.clock.now(), "cli"), lines)
+    except (ServiceError, UnicodeDecodeError) as exc:
+        raise _refused(exc) from None
+    print(f"imported {result.imported}, already known {result.already_known}, "
+          f"matched beneficiaries {result.matched_beneficiaries}, flagged cases {result.flagged_cases}")
+
+
+def _cli_user() -> User:
+    from .auth.models import User
+
+    return User(name="cli", role="admin", region="000000000000")
+
+
+@payroll_app.command("generate")
+def payroll_generate(
+    month: Annotated[str, typer.Option(help="YYYY-MM")],
+    county: Annotated[str | None, typer.Option(help="6-digit county code; default: every county with beneficiaries")] = None,
+    supplementary: Annotated[bool, typer.Option(help="a supplementary roster for a month already issued")] = False,
+) -> None:
+    """Generate draft payment rosters (checked against the death register, duplicates and stops)."""
+    from .cases.workflow import Operation
+    from .db import transaction
+    from .errors import ServiceError
+    from .payroll import service as payroll
+    from .startup import prepare
+
+    services = _services()
+    prepare(services)
+    with services.sessions() as session:
+        counties = [county] if county else payroll.counties(session)
+    for code in counties:
+        try:
+            with transaction(services.sessions) as session:
+                p = payroll.create(Operation(services, session, services.clock.now(), "cli"), _cli_user(), code, month, supplementary)
+        except ServiceError as exc:
+            raise _refused(exc) from None
+        print(f"roster {p.id}: {p.county} {p.month} {p.kind} draft, {p.row_count} rows, {p.held_count} held, total {p.total}")
+
+
+@payroll_app.command("issue")
+def payroll_issue(payroll_id: int) -> None:
+    """Issue (freeze) a draft roster: its rows and checksum go into the audit chain."""
+    from .cases.workflow import Operation
+    from .db import transaction
+    from .errors import ServiceError
+    from .payroll import service as payroll
+
+    services = _services()
+    try:
+        with transaction(services.sessions) as session:
+            p = payroll.issue(Operation(services, session, services.clock.now(), "cli"), _cli_user(), payroll_id)
+    except ServiceError as exc:
+        raise _refused(exc) from None
+    print(f"roster {p.id} issued{' (late)' if p.late else ''}: {p.row_count} rows, total {p.total}, checksum {p.checksum}")
 
 
 @app.command()

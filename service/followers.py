@@ -12,15 +12,26 @@ Followers of ``case.closed`` (:data:`~service.cases.workflow.CASE_CLOSED`), in t
   (:mod:`service.beneficiaries`);
 - a completed spot check is recorded on the case it checked, and may open a recheck
   (:mod:`service.spotchecks`).
+
+Followers of ``deaths.recorded`` (:data:`~service.registers.deaths.DEATHS_RECORDED`, people new on
+the death register), in this order:
+
+- a beneficiary among them is suspended from every roster and a recheck opens (:mod:`service.beneficiaries`);
+- an open application naming one as applicant is flagged (:mod:`service.cases.deaths`);
+- what issued rosters paid after the death is recorded as an overpayment (:mod:`service.payroll.overpay`).
 """
 
 from __future__ import annotations
 
 from .beneficiaries.service import follow_case_end
+from .beneficiaries.service import follow_deaths as suspend_beneficiaries
+from .cases.deaths import follow_deaths as flag_applications
 from .cases.workflow import CASE_CLOSED
 from .clock import Clock
 from .config import Settings
 from .events import Followers
+from .payroll.overpay import follow_deaths as record_overpayments
+from .registers.deaths import DEATHS_RECORDED
 from .services import Services
 from .spotchecks.service import follow_spot_check_end
 
@@ -28,6 +39,9 @@ from .spotchecks.service import follow_spot_check_end
 def register(followers: Followers) -> None:
     followers.follow(CASE_CLOSED, follow_case_end)
     followers.follow(CASE_CLOSED, follow_spot_check_end)
+    followers.follow(DEATHS_RECORDED, suspend_beneficiaries)
+    followers.follow(DEATHS_RECORDED, flag_applications)
+    followers.follow(DEATHS_RECORDED, record_overpayments)
 
 
 def build_services(settings: Settings, clock: Clock | None = None) -> Services:

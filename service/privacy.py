@@ -19,3 +19,10 @@ def mask_name(name: str) -> str:
 
 def id_for(role: str, id_number: str) -> str:
     return id_number if role in FULL_ID_ROLES else mask_id(id_number)
+
+
+def mask_account(account: str | None) -> str | None:
+    """A bank account with only its last four characters: ``6228480012345678`` → ``************5678``."""
+    if not account:
+        return account
+    return "*" * max(len(account) - 4, 0) + account[-4:]

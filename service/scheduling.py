@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from .beneficiaries.schedule import start_due_rechecks
+from .beneficiaries.schedule import end_tapers, start_due_rechecks
 from .services import Services
 from .spotchecks.service import draw_due_months
 
@@ -22,4 +22,5 @@ class Scheduled:
 
 def run_due_schedules(services: Services, now: datetime) -> Scheduled:
     """Open the rechecks due by ``now`` and draw the spot checks of months that are over."""
+    end_tapers(services, now)
     return Scheduled(rechecks=start_due_rechecks(services, now), spot_checks=draw_due_months(services, now))

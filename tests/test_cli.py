@@ -84,3 +84,30 @@ def test_deploy_refuses_a_broken_diagram_with_the_reason(tmp_path: Path) -> None
     result = jiuzhu(tmp_path, "deploy", str(bad), check=False)
     assert result.returncode == 1 and "no executable process" in result.stderr
     assert "unchanged" in jiuzhu(tmp_path, "deploy", str(ROOT / "processes" / "dibao.bpmn")).stdout
+
+
+def test_deaths_import_and_a_roster_from_the_command_line(tmp_path: Path) -> None:
+    from stdnum.cn import ric
+
+    def person(seq: int) -> str:
+        body = f"22028319400101{seq:03d}"
+        return body + ric.calc_check_digit(body + "0")
+
+    good = tmp_path / "deaths.csv"
+    good.write_text(f"id_number,name,died_on,source\n{person(1)},甲,2026-10-01,殡仪馆\n{person(2)},乙,2026-10-02,殡仪馆\n",
+                    encoding="utf-8-sig")
+    jiuzhu(tmp_path, "migrate")
+    assert "imported 2, already known 0" in jiuzhu(tmp_path, "deaths", "import", str(good)).stdout
+    assert "imported 0, already known 2" in jiuzhu(tmp_path, "deaths", "import", str(good)).stdout
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"id_number,name,died_on,source\n{person(3)},丙,2026-10-01,殡仪馆\n{person(4)[:-1]}0,丁,2026-10-01,x\n")
+    refused = jiuzhu(tmp_path, "deaths", "import", str(bad), check=False)
+    assert refused.returncode == 1 and "line 3" in refused.stderr
+    assert "already known 2" in jiuzhu(tmp_path, "deaths", "import", str(good)).stdout  # nothing of the bad file kept
+    made = jiuzhu(tmp_path, "payroll", "generate", "--month", "2026-12", "--county", "220283").stdout
+    roster = re.search(r"roster (\d+): 220283 2026-12 regular draft, 0 rows", made)
+    assert roster, made
+    assert "issued" in jiuzhu(tmp_path, "payroll", "issue", roster.group(1)).stdout
+    again = jiuzhu(tmp_path, "payroll", "generate", "--month", "2026-12", "--county", "220283", check=False)
+    assert again.returncode == 1 and "already issued" in again.stderr
+    assert jiuzhu(tmp_path, "audit", "verify").stdout.splitlines()[-1] == "ok"

@@ -1,7 +1,7 @@
 """A deployed version keeps its change note and whether only its layout changed.
 
 Revision ID: definition_notes
-Revises: late_task_index
+Revises: payments
 Create Date: 2026-12-01
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "definition_notes"
-down_revision = "late_task_index"
+down_revision = "payments"
 branch_labels = None
 depends_on = None
 

@@ -27,7 +27,7 @@ class Beneficiary(Base):
     amount: Mapped[float] = mapped_column(Numeric(12, 2, asdecimal=False))  # yuan per month
     support_mode: Mapped[str | None] = mapped_column(String(12), nullable=True)  # tekun: centralised / dispersed
     self_care: Mapped[str | None] = mapped_column(String(8), nullable=True)  # tekun: full / partial / none
-    status: Mapped[str] = mapped_column(String(8))  # active, stopped
+    status: Mapped[str] = mapped_column(String(12))  # active, tapering (渐退), stopped, near_dibao (低保边缘家庭)
     since: Mapped[date] = mapped_column(Date)
     next_recheck_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     last_recheck_on: Mapped[date | None] = mapped_column(Date, nullable=True)
@@ -35,6 +35,12 @@ class Beneficiary(Base):
     rechecks: Mapped[int] = mapped_column(Integer, default=0)
     stopped_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     stop_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    suspended: Mapped[str | None] = mapped_column(String(12), nullable=True)  # held from rosters: deceased
+    died_on: Mapped[date | None] = mapped_column(Date, nullable=True)  # from the death register
+    taper_months: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 渐退: months paid after income rose
+    taper_from: Mapped[date | None] = mapped_column(Date, nullable=True)  # the first month of 渐退
+    bank: Mapped[str | None] = mapped_column(String(60), nullable=True)  # 代理金融机构
+    account: Mapped[str | None] = mapped_column(String(40), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer)

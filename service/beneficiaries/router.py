@@ -15,8 +15,9 @@ from ..cases.present import case_out
 from ..cases.schemas import CaseOut, HistoryEvent, Kind
 from ..cases.workflow import Operation
 from ..clock import local_date
+from ..dates import add_months
 from ..deps import CurrentUser, NowDep, ServicesDep, SessionDep
-from ..privacy import id_for
+from ..privacy import id_for, mask_account
 from . import service
 from .models import Beneficiary
 from .schemas import (
@@ -45,8 +46,16 @@ def _out(session: Session, user: User, b: Beneficiary) -> BeneficiaryOut:
         household_size=b.household_size, recheck_class=b.recheck_class, amount=b.amount, support_mode=b.support_mode,
         self_care=b.self_care, since=b.since, next_recheck_on=b.next_recheck_on, last_recheck_on=b.last_recheck_on,
         rechecks=b.rechecks, open_recheck=CaseRef(id=recheck.id, number=recheck.number) if recheck else None,
-        stopped_on=b.stopped_on, stop_reason=b.stop_reason,
+        stopped_on=b.stopped_on, stop_reason=b.stop_reason, suspended=b.suspended, died_on=b.died_on,
+        taper=_taper(b), bank=b.bank, account=mask_account(b.account),
     )
+
+
+def _taper(b: Beneficiary) -> dict[str, Any] | None:
+    if b.taper_from is None or not b.taper_months:
+        return None
+    last = add_months(b.taper_from, b.taper_months - 1)
+    return {"months": b.taper_months, "from": b.taper_from.strftime("%Y-%m"), "until": last.strftime("%Y-%m")}
 
 
 @router.get("", response_model=BeneficiaryPage, responses=ERRORS)

@@ -43,3 +43,14 @@ def start_due_rechecks(services: Services, now: datetime, batch: int | None = No
         started += opened
         if len(due) < size or opened == 0:  # nothing more due, or all of it held elsewhere: the next sweep
             return started
+
+
+def end_tapers(services: Services, now: datetime) -> int:
+    """渐退 over: a tapering benefit whose last month has passed is stopped."""
+    today = local_date(now)
+    with transaction(services.sessions) as session:
+        ended = session.scalars(select(Beneficiary).where(Beneficiary.status == "tapering", Beneficiary.stopped_on <= today)
+                                .with_for_update(skip_locked=True)).all()
+        for b in ended:
+            b.status, b.updated_at = "stopped", now
+    return len(ended)

@@ -11,7 +11,7 @@ from ..clock import Instant
 
 RecheckClass = Literal["A", "B", "C"]
 Trigger = Literal["data_warning", "change_report", "public_report", "periodic_report", "other"]
-BeneficiaryStatus = Literal["active", "stopped"]
+BeneficiaryStatus = Literal["active", "tapering", "stopped", "near_dibao"]
 
 
 class CaseRef(BaseModel):
@@ -47,8 +47,13 @@ class BeneficiaryOut(BaseModel):
     last_recheck_on: date | None
     rechecks: int
     open_recheck: CaseRef | None
-    stopped_on: date | None
+    stopped_on: date | None = Field(description="the day the benefit stops (the date of death; after 渐退, the month after its last)")
     stop_reason: str | None
+    suspended: str | None = Field(None, description="held from every roster: deceased (on the death register)")
+    died_on: date | None = None
+    taper: dict[str, Any] | None = Field(None, description="渐退: months, from (first month), until (last month)")
+    bank: str | None = None
+    account: str | None = Field(None, description="the payee account, masked")
 
 
 class BeneficiaryDetail(BeneficiaryOut):

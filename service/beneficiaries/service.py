@@ -29,6 +29,8 @@ from ..cases.workflow import CaseClosed, Operation
 from ..dates import add_months, age_on
 from ..db import paged
 from ..errors import Conflict, Invalid, NotFound, problem
+from ..income.models import IncomeAccount
+from ..registers.deaths import DeathsRecorded
 from .models import Beneficiary
 
 BENEFIT_KINDS = ("dibao", "tekun")
@@ -95,6 +97,28 @@ def follow_case_end(event: CaseClosed) -> None:
         register(op, case, outcome)
     elif case.purpose == "recheck":
         apply_recheck(op, case, outcome)
+    elif case.purpose == "application" and case.kind == "dibao" and case.status == "rejected":
+        register_near_dibao(op, case)
+
+
+def register_near_dibao(op: Operation, case: Case) -> Beneficiary | None:
+    """A refused household whose income account is within the near-dibao band is recognised as such (低保边缘家庭).
+
+    It is listed with status ``near_dibao``: never paid by a roster, never rechecked on schedule.
+    """
+    account = op.session.get(IncomeAccount, case.id)
+    if account is None or account.result.get("status") != "near_dibao":
+        return None
+    b = Beneficiary(
+        case_id=case.id, number=case.number, kind=case.kind, region=case.region, hukou=case.hukou,
+        applicant_name=case.applicant_name, applicant_id_number=case.applicant_id_number,
+        household_size=1 + len(case.household or []), recheck_class=default_class(case, op.today), amount=0.0,
+        status="near_dibao", since=op.today, rechecks=0, created_at=op.now, updated_at=op.now,
+    )
+    op.session.add(b)
+    op.session.flush()
+    _record(op, case, "near_dibao", b, per_capita=account.result.get("per_capita"), near_line=account.result.get("near_line"))
+    return b
 
 
 def register(op: Operation, case: Case, outcome: dict[str, Any]) -> Beneficiary:
@@ -161,18 +185,60 @@ def apply_recheck(op: Operation, recheck: Case, outcome: dict[str, Any]) -> None
     b.support_mode = outcome.get("support_mode") or b.support_mode
     if result == "adjust":
         b.amount = float(outcome["monthly_amount"])
-    if result == "stop":  # 停止保障: from the date the recheck found, which may lie in the past (then overpaid)
+    if result == "stop" and b.died_on is None and _taper(op, b, recheck):
+        result = "taper"
+    elif result == "stop":  # 停止保障: from the date the recheck found (a death: the date of death), maybe in the past
         stop_from = outcome.get("stop_from") or outcome.get("effective_from")
-        stop_from = date.fromisoformat(stop_from) if stop_from else op.today
+        stop_from = date.fromisoformat(stop_from) if stop_from else (b.died_on or op.today)
         b.status, b.stopped_on, b.stop_reason, b.next_recheck_on = "stopped", stop_from, outcome.get("reason"), None
     else:
         b.next_recheck_on = _next_recheck(op, b, op.today)
-    event = {"continue": "continued", "adjust": "adjusted", "stop": "stopped"}.get(result, "continued")
+    event = {"continue": "continued", "adjust": "adjusted", "stop": "stopped", "taper": "tapering"}.get(result, "continued")
     _record(op, origin, event, b, recheck=recheck.number, recheck_case_id=recheck.id, amount=b.amount,
-            recheck_class=b.recheck_class, reason=outcome.get("reason") if result == "stop" else None,
-            stopped_on=b.stopped_on if result == "stop" else None,
+            recheck_class=b.recheck_class, reason=outcome.get("reason") if result in ("stop", "taper") else None,
+            stopped_on=b.stopped_on if result in ("stop", "taper") else None,
             backdated=result == "stop" and b.stopped_on is not None and b.stopped_on < op.today,
-            next_recheck_on=b.next_recheck_on)
+            next_recheck_on=b.next_recheck_on, taper_months=b.taper_months)
+
+
+def _taper(op: Operation, b: Beneficiary, recheck: Case) -> bool:
+    """渐退 (seed 002 (二)2): a dibao recheck whose income account is above the line keeps paying the pack's months.
+
+    The benefit runs on from next month for ``taper_months`` months, then stops; it is never
+    rechecked again. A pack with 0 months, tekun, or a stop for another reason stops at once.
+    """
+    account = op.session.get(IncomeAccount, recheck.id)
+    months = int(op.services.rules.choose(b.region, op.today).value("taper_months", b.kind))
+    if b.kind != "dibao" or account is None or account.result.get("status") == "eligible" or months <= 0:
+        return False
+    first = add_months(op.today.replace(day=1), 1)
+    b.status, b.taper_from, b.taper_months, b.next_recheck_on = "tapering", first, months, None
+    b.stopped_on, b.stop_reason = add_months(first, months), "渐退 income above the line"
+    return True
+
+
+def report_death(op: Operation, b: Beneficiary, died_on: date, source: str) -> Case | None:
+    """The person is on the death register: held from every roster at once, and a recheck opens to stop the benefit."""
+    b.suspended, b.died_on, b.updated_at = "deceased", died_on, op.now
+    origin = _locked_case(op.session, b.case_id)
+    _record(op, origin, "deceased", b, died_on=died_on, source=source)
+    if b.recheck_case_id is not None:
+        return None
+    b.next_recheck_on = op.today
+    why = f"殡葬信息比对：{died_on.isoformat()} 死亡，自该日起停止保障 died on {died_on.isoformat()}"
+    return start_recheck(op, b, RecheckDemand("data_warning", why, effective_from=died_on, source=source))
+
+
+def follow_deaths(event: DeathsRecorded) -> None:
+    """People new on the death register who hold a benefit: each is suspended and a recheck opens."""
+    by_id = {d.id_number: d for d in event.deaths}
+    query = (select(Beneficiary).where(Beneficiary.applicant_id_number.in_(list(by_id)),
+                                       Beneficiary.status.in_(("active", "tapering")))
+             .order_by(Beneficiary.id).with_for_update())
+    for b in event.op.session.scalars(query).all():
+        death = by_id[b.applicant_id_number]
+        report_death(event.op, b, death.died_on, death.source)
+        event.counts.matched_beneficiaries += 1
 
 
 def recheck_on_demand(op: Operation, b: Beneficiary, demand: RecheckDemand) -> Case:

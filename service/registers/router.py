@@ -1,17 +1,20 @@
-"""REST endpoint for the near-relative register (近亲属备案)."""
+"""REST endpoints for the registers: the near-relative register (近亲属备案) and the death register (殡葬信息)."""
 
 from __future__ import annotations
 
+import io
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, UploadFile
 
 from ..auth.service import require_role
 from ..cases.schemas import Kind, Status
-from ..deps import CurrentUser, SessionDep
+from ..cases.workflow import Operation
+from ..deps import CurrentUser, NowDep, ServicesDep, SessionDep
+from ..errors import Invalid
 from ..privacy import id_for
-from . import service
-from .schemas import CountyVisitOut, NearRelativeOut, NearRelativePage
+from . import deaths, service
+from .schemas import CountyVisitOut, DeathImportOut, NearRelativeOut, NearRelativePage
 
 router = APIRouter(prefix="/api/v1/registers", tags=["supervision"])
 
@@ -39,3 +42,18 @@ def near_relatives(
                 completed_at=visit.completed_at if visit else None, completed_by=visit.completed_by if visit else None),
         ))
     return NearRelativePage(items=items, total=total, page=page, page_size=page_size)
+
+
+@router.post("/deaths", response_model=DeathImportOut, responses={
+    401: {}, 403: {}, 422: {"description": "a bad row, named by its line; nothing is imported"}, 413: {}})
+def import_deaths(file: UploadFile, session: SessionDep, user: CurrentUser, services: ServicesDep, now: NowDep) -> DeathImportOut:
+    """Import a CSV with the header `id_number,name,died_on,source` (UTF-8, a BOM is fine). Importing it again changes nothing."""
+    require_role(user, "county", "admin")
+    text = io.TextIOWrapper(file.file, encoding="utf-8-sig", newline="")
+    op = Operation(services, session, now, user.name)
+    try:
+        result = deaths.import_deaths(op, text)
+    except UnicodeDecodeError:
+        raise Invalid("the file is not UTF-8 text", ("body", "file")) from None
+    return DeathImportOut(imported=result.imported, already_known=result.already_known,
+                          matched_beneficiaries=result.matched_beneficiaries, flagged_cases=result.flagged_cases)

@@ -33,3 +33,10 @@ class NearRelativePage(BaseModel):
     total: int
     page: int
     page_size: int
+
+
+class DeathImportOut(BaseModel):
+    imported: int = Field(description="people new on the register")
+    already_known: int = Field(description="rows for people the register already had (the first record stands)")
+    matched_beneficiaries: int = Field(description="beneficiaries among the new: suspended, each with a recheck opened")
+    flagged_cases: int = Field(description="open applications whose applicant is among the new")

@@ -19,6 +19,7 @@ from ..cases.workflow import Operation
 from ..clock import local_date
 from ..definitions.service import Registry
 from ..errors import Conflict, Forbidden, NotFound
+from ..income import service as income
 from ..overdue import is_overdue, overdue_clause
 from ..roles import ADMIN
 from . import validation
@@ -91,6 +92,7 @@ def complete(op: Operation, user: User, task_id: str, data: Any) -> Case:
     info = workflow.process_of(op, case).user_tasks.get(task.element_id)
     cleaned = validation.validate(info.form if info else (), data)
     crosscheck.at_confirmation(op.session, case, task.element_id, cleaned, local_date(case.created_at).year)
+    income.check_decision(op, case, task.element_id, cleaned, user.name)
     case_dates.check(case, cleaned, op.today)
     task.status, task.completed_at, task.completed_by, task.data = "done", op.now, user.name, cleaned
     audit.record(op.session, case=case, at=op.now, actor=user.name, type="task.completed", element_id=task.element_id,

@@ -10,6 +10,7 @@ missing from the table fails the test, so new endpoints must be added here.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -86,6 +87,28 @@ def open_task(api: Api) -> dict[str, Any]:
     return {"case_id": case["id"], "task_id": api.task_id(case["id"], "accept")}
 
 
+_MONTHS = itertools.count()
+
+
+def a_roster(api: Api) -> dict[str, Any]:
+    """A new draft roster each time (issuing freezes one: the next is for the following month)."""
+    a_beneficiary(api)
+    index = 11 + next(_MONTHS)
+    body = {"month": f"{2026 + index // 12}-{index % 12 + 1:02d}", "county": "220283"}
+    return {"payroll_id": api.client.post("/api/v1/payrolls", json=body, headers=api.headers("admin")).json()["id"]}
+
+
+def an_income_account(api: Api) -> dict[str, Any]:
+    case = api.create()
+    api.client.put(f"/api/v1/cases/{case['id']}/income", json={"income": {"wages": 1000}}, headers=api.headers("township"))
+    return {"case_id": case["id"]}
+
+
+def deaths_upload() -> dict[str, Any]:
+    body = "id_number,name,died_on,source\n11010519491231002X,张三,2026-10-01,殡仪馆\n"
+    return {"file": ("deaths.csv", body.encode(), "text/csv")}
+
+
 ALL = ROLES
 MATRIX = [
     Endpoint("POST", "/api/v1/cases", ("village", "township"), body=lambda p: case_payload(), scoped="create", ok=201),
@@ -124,6 +147,15 @@ MATRIX = [
     Endpoint("GET", "/api/v1/registers/near-relatives", ("county", "admin"), lambda api: {"case_id": api.create(near=True)["id"]},
              scoped="list"),
     Endpoint("GET", "/api/v1/reports/monthly", ("township", "county", "admin"), scoped="list"),
+    Endpoint("PUT", "/api/v1/cases/{case_id}/income", ("township", "county"), a_case, body=lambda p: {"income": {"wages": 900}}),
+    Endpoint("GET", "/api/v1/cases/{case_id}/income", ("village", "township", "county", "admin"), an_income_account),
+    Endpoint("POST", "/api/v1/registers/deaths", ("county", "admin"), files=deaths_upload, scoped="none"),
+    Endpoint("POST", "/api/v1/payrolls", ("county", "admin"), a_beneficiary,
+             body=lambda p: {"month": "2026-12", "county": "220283"}, ok=201),
+    Endpoint("GET", "/api/v1/payrolls", ("township", "county", "admin"), a_roster, scoped="list"),
+    Endpoint("GET", "/api/v1/payrolls/overpayments", ("county", "admin"), scoped="list"),
+    Endpoint("GET", "/api/v1/payrolls/{payroll_id}", ("township", "county", "admin"), a_roster),
+    Endpoint("POST", "/api/v1/payrolls/{payroll_id}/issue", ("county", "admin"), a_roster),
 ]
 QUERIES = {
     "/api/v1/calendar/add-working-days": "?start=2026-09-30&days=5",

@@ -34,7 +34,7 @@ def test_dibao_loads_with_the_api_element_ids_and_forms() -> None:
     fields = {f.name: f for f in process.user_tasks["home_visit"].form}
     assert fields["visitors"].min_items == 2 and fields["disputed"].type == "boolean"
     confirm = {f.name: f for f in process.user_tasks["confirm"].form}
-    assert set(confirm) == {"approved", "attendees", "minutes", "amount", "reason", "recheck_class"}
+    assert set(confirm) == {"approved", "attendees", "minutes", "amount", "reason", "recheck_class", "override_reason"}
     assert confirm["recheck_class"].required is False  # an addition: API.md's fields are enough to confirm
     assert process.user_tasks["confirm"].role_expression == "confirmer"
     assert process.user_tasks["appraisal"].lane == "village"
