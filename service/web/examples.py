@@ -40,6 +40,17 @@ _BENEFICIARY: dict[str, Any] = {
     "hukou": "rural", "applicant": {"name": "张三", "id_number": "220283********123X"}, "household_size": 2, "recheck_class": "B",
     "amount": 500, "support_mode": None, "self_care": None, "since": "2026-11-20", "next_recheck_on": "2027-05-20",
     "last_recheck_on": None, "rechecks": 0, "open_recheck": None, "stopped_on": None, "stop_reason": None}
+_ROSTER_ROW = {"case_number": "DB-2026-000001", "name": "张三", "id_number": "220283********0013", "township": "220283101",
+               "village": "220283101001", "kind": "dibao", "monthly_amount": 520, "amount": 520, "months": 1, "change": "new",
+               "bank": "舒兰农商银行", "account": "6221********1234"}
+_ROSTER: dict[str, Any] = {
+    "id": 3, "county": "220283", "month": "2026-12", "kind": "regular", "status": "issued", "rule_pack": "shulan-2023", "months": 1,
+    "pay_by": "2026-12-10", "row_count": 1, "rows": [_ROSTER_ROW],
+    "held": [{"case_number": "DB-2026-000007", "name": "李四", "id_number": "220283********0021", "township": "220283101",
+              "village": "220283101002", "kind": "dibao", "amount": 480, "reason": "deceased",
+              "detail": {"died_on": "2026-11-20", "source": "殡葬信息"}}],
+    "total": 520, "checksum": "5b0f…", "late": False, "created_at": "2026-12-01T09:00:00+08:00",
+    "issued_at": "2026-12-01T10:30:00+08:00", "page": 1, "page_size": 100}
 
 EXAMPLES: dict[tuple[str, str], Any] = {
     ("GET", "/api/v1/cases"): {"items": [CASE], "total": 1, "page": 1, "page_size": 20},
@@ -85,6 +96,19 @@ EXAMPLES: dict[tuple[str, str], Any] = {
                                               "place": "220283101001", "from": "2026-11-03", "until": "2026-11-09"}], "total": 1},
     ("GET", "/api/v1/spot-checks"): [_DRAW],
     ("GET", "/healthz"): {"status": "ok"},
+    ("POST", "/api/v1/registers/deaths"): {"imported": 12, "already_known": 3, "matched_beneficiaries": 1, "flagged_cases": 1},
+    ("GET", "/api/v1/cases/{case_id}/income"): {
+        "case_id": 1, "rule_pack": "shulan-2023", "household": {"members": 2, "income": {"wages": 600}, "expenditure": {"medical": 200}},
+        "result": {"counted": 600, "exempt": 0, "deductions": 200, "net_income": 400, "per_capita": 200, "standard": 700,
+                   "near_line": False, "status": "eligible", "basis": "家庭人均收入低于当地低保标准", "amount": 500},
+        "recorded_at": "2026-11-05T10:00:00+08:00", "recorded_by": "wang"},
+    ("GET", "/api/v1/payrolls"): [{k: v for k, v in _ROSTER.items() if k not in ("rule_pack", "months", "rows", "held", "created_at",
+                                                                                  "page", "page_size")} | {"held_count": 1}],
+    ("GET", "/api/v1/payrolls/{payroll_id}"): _ROSTER,
+    ("POST", "/api/v1/payrolls/{payroll_id}/issue"): _ROSTER,
+    ("GET", "/api/v1/payrolls/overpayments"): {"items": [{
+        "case_number": "DB-2026-000007", "name": "李四", "stopped_on": "2026-11-20", "months": 1, "amount": 480,
+        "reason": "deceased", "recorded_at": "2026-12-01T09:00:00+08:00"}], "total_amount": 480},
     ("GET", "/api/v1/beneficiaries"): {"items": [_BENEFICIARY], "total": 1, "page": 1, "page_size": 20},
     ("GET", "/api/v1/beneficiaries/{beneficiary_id}"): _BENEFICIARY | {"recheck_cases": [
         {"id": 7, "number": "FH-2027-000007", "status": "approved", "outcome": "continue",
