@@ -39,7 +39,7 @@ def test_every_operation_has_a_summary_an_example_and_its_security(client: TestC
                 missing.append(f"{method.upper()} {path}")
             secured = operation.get("security") == [{"bearerAuth": []}]
             assert secured == (path not in PUBLIC), (method, path, operation.get("security"))
-    assert not missing, f"operations without an example: {missing}"
+    assert not missing, f"give these operations an example (json_schema_extra on the model, or service/web/examples.py): {missing}"
     assert "relation" in components["Member"]["example"]
     assert spec["paths"]["/api/v1/cases/{case_id}"]["get"]["summary"] != "Get Case"  # from the docstring
 
