@@ -26,6 +26,7 @@ from .errors import ServiceError
 from .followers import build_services
 from .income.router import router as income_router
 from .payroll.router import router as payroll_router
+from .public_reports.router import router as public_reports_router
 from .publicity.router import router as publicity_router
 from .registers.router import router as registers_router
 from .services import Services
@@ -56,7 +57,7 @@ def _clean(errors: list[Any]) -> list[dict[str, Any]]:
 def _handlers(app: FastAPI) -> None:
     @app.exception_handler(ServiceError)
     async def service_error(_: Request, exc: ServiceError) -> JSONResponse:
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status)
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -121,6 +122,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, *, 
     _body_limit(app, settings.max_body_bytes)
     metrics.install(app)
     routers = (cases_router, tasks_router, definitions_router, calendar_router, supervision_router, publicity_router,
+               public_reports_router,
                beneficiaries_router, spotchecks_router, registers_router, income_router, payroll_router, admin_router)
     for router in routers:
         app.include_router(router)

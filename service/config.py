@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     default_rule_pack: str = "shulan-2023"
     token_days: int = 365
     max_body_bytes: int = 2_500_000
+    public_report_limit: int = 5  # reports taken from one client per window (监督举报 is public: bound it)
+    public_report_window_seconds: int = 3600
+    public_report_max_bytes: int = 20_000  # a report's body; larger → 413
     log_level: str = "info"
 
 

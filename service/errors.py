@@ -8,6 +8,7 @@ from typing import Any
 
 class ServiceError(Exception):
     status = 500
+    headers: dict[str, str] | None = None
 
     def __init__(self, detail: Any) -> None:
         super().__init__(detail if isinstance(detail, str) else repr(detail))
@@ -40,6 +41,16 @@ class Incident(Conflict):
     def __init__(self, detail: Any, persist: Callable[[Any], object]) -> None:
         super().__init__(detail)
         self.persist = persist
+
+
+class TooManyRequests(ServiceError):
+    """429: the client sent more than its share; ``retry_after`` seconds until it may try again."""
+
+    status = 429
+
+    def __init__(self, detail: Any, retry_after: int) -> None:
+        super().__init__(detail)
+        self.headers = {"Retry-After": str(retry_after)}
 
 
 class Invalid(ServiceError):

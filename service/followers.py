@@ -10,8 +10,18 @@ Followers of ``case.closed`` (:data:`~service.cases.workflow.CASE_CLOSED`), in t
 
 - an approved dibao or tekun application becomes a beneficiary; a recheck's outcome is applied
   (:mod:`service.beneficiaries`);
-- a completed spot check is recorded on the case it checked, and may open a recheck
-  (:mod:`service.spotchecks`).
+- a completed spot check is recorded on the case it checked, and may open a recheck or reopen a
+  wrongly refused application (:mod:`service.spotchecks`);
+- a triaged public report opens the recheck or spot check it asked for (:mod:`service.public_reports`);
+- a full-review batch's opinions go onto each decided case; a revoked benefit is rechecked (:mod:`service.fullreview`).
+
+Followers of ``task.completing`` (:data:`~service.tasks.service.TASK_COMPLETING`), which may refuse
+the data with a 422:
+
+- a report's ``triage`` must name a beneficiary of its county (:mod:`service.public_reports`);
+- a ``review_batch`` needs an opinion on every decision it lists (:mod:`service.fullreview`);
+- a spot check of a refusal finds it consistent or wrongly refused, and only a refusal is wrongly
+  refused (:mod:`service.spotchecks`).
 
 Followers of ``deaths.recorded`` (:data:`~service.registers.deaths.DEATHS_RECORDED`, people new on
 the death register), in this order:
@@ -30,15 +40,23 @@ from .cases.workflow import CASE_CLOSED
 from .clock import Clock
 from .config import Settings
 from .events import Followers
+from .fullreview.service import check_batch, follow_batch_end
 from .payroll.overpay import follow_deaths as record_overpayments
+from .public_reports.service import check_triage, follow_report_end
 from .registers.deaths import DEATHS_RECORDED
 from .services import Services
-from .spotchecks.service import follow_spot_check_end
+from .spotchecks.service import check_conclusion, follow_spot_check_end
+from .tasks.service import TASK_COMPLETING
 
 
 def register(followers: Followers) -> None:
     followers.follow(CASE_CLOSED, follow_case_end)
     followers.follow(CASE_CLOSED, follow_spot_check_end)
+    followers.follow(CASE_CLOSED, follow_report_end)
+    followers.follow(CASE_CLOSED, follow_batch_end)
+    followers.follow(TASK_COMPLETING, check_triage)
+    followers.follow(TASK_COMPLETING, check_batch)
+    followers.follow(TASK_COMPLETING, check_conclusion)
     followers.follow(DEATHS_RECORDED, suspend_beneficiaries)
     followers.follow(DEATHS_RECORDED, flag_applications)
     followers.follow(DEATHS_RECORDED, record_overpayments)

@@ -1,7 +1,7 @@
 """A deployed version keeps its change note and whether only its layout changed.
 
 Revision ID: definition_notes
-Revises: payments
+Revises: public_scrutiny
 Create Date: 2026-12-01
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "definition_notes"
-down_revision = "payments"
+down_revision = "public_scrutiny"
 branch_labels = None
 depends_on = None
 

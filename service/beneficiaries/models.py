@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base, UTCDateTime
@@ -33,6 +33,7 @@ class Beneficiary(Base):
     last_recheck_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     recheck_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), nullable=True)  # the open recheck
     rechecks: Mapped[int] = mapped_column(Integer, default=0)
+    last_report_on: Mapped[date | None] = mapped_column(Date, nullable=True)  # the household's last 定期报告
     stopped_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     stop_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     suspended: Mapped[str | None] = mapped_column(String(12), nullable=True)  # held from rosters: deceased
@@ -46,3 +47,18 @@ class Beneficiary(Base):
     version: Mapped[int] = mapped_column(Integer)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class PeriodicReport(Base):
+    """A household's periodic report (定期报告, seed 002 §三(二)2), recorded by the township."""
+
+    __tablename__ = "periodic_reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    beneficiary_id: Mapped[int] = mapped_column(ForeignKey("beneficiaries.id"), index=True)
+    reported_on: Mapped[date] = mapped_column(Date)
+    changed: Mapped[bool] = mapped_column(Boolean)  # something changed: a recheck (change_report) opened
+    note: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(60))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recheck_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), nullable=True)

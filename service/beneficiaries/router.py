@@ -18,14 +18,17 @@ from ..clock import local_date
 from ..dates import add_months
 from ..deps import CurrentUser, NowDep, ServicesDep, SessionDep
 from ..privacy import id_for, mask_account
-from . import service
-from .models import Beneficiary
+from . import periodic, service
+from .models import Beneficiary, PeriodicReport
 from .schemas import (
     BeneficiaryDetail,
     BeneficiaryOut,
     BeneficiaryPage,
     BeneficiaryStatus,
     CaseRef,
+    PeriodicReportIn,
+    PeriodicReportList,
+    PeriodicReportOut,
     RecheckClass,
     RecheckIn,
     RecheckOut,
@@ -47,7 +50,7 @@ def _out(session: Session, user: User, b: Beneficiary) -> BeneficiaryOut:
         self_care=b.self_care, since=b.since, next_recheck_on=b.next_recheck_on, last_recheck_on=b.last_recheck_on,
         rechecks=b.rechecks, open_recheck=CaseRef(id=recheck.id, number=recheck.number) if recheck else None,
         stopped_on=b.stopped_on, stop_reason=b.stop_reason, suspended=b.suspended, died_on=b.died_on,
-        taper=_taper(b), bank=b.bank, account=mask_account(b.account),
+        taper=_taper(b), bank=b.bank, account=mask_account(b.account), last_report_on=b.last_report_on,
     )
 
 
@@ -104,3 +107,32 @@ def request_recheck(beneficiary_id: BeneficiaryId, payload: RecheckIn, services:
     demand = service.RecheckDemand(payload.trigger, payload.reason.strip(), payload.effective_from)
     case = service.recheck_on_demand(Operation(services, session, now, user.name), b, demand)
     return case_out(session, services.registry, services.calendars.get(session), user, case, local_date(now))
+
+
+def _report_out(session: Session, row: PeriodicReport, due: date | None) -> PeriodicReportOut:
+    recheck = session.get(Case, row.recheck_case_id) if row.recheck_case_id else None
+    return PeriodicReportOut(id=row.id, reported_on=row.reported_on, changed=row.changed, note=row.note,
+                             recorded_by=row.recorded_by, recheck=CaseRef(id=recheck.id, number=recheck.number) if recheck else None,
+                             next_report_due=due)
+
+
+@router.post("/{beneficiary_id}/periodic-reports", status_code=201, response_model=PeriodicReportOut,
+             responses={**ERRORS, 409: {"description": "the benefit is stopped"}, 422: {}})
+def record_periodic_report(beneficiary_id: BeneficiaryId, payload: PeriodicReportIn, services: ServicesDep, session: SessionDep,
+                           user: CurrentUser, now: NowDep) -> PeriodicReportOut:
+    """Record a household's periodic report (township). ``changed``: a recheck opens at once (trigger change_report)."""
+    require_role(user, "township")
+    b = service.load(session, user, beneficiary_id, lock=True)
+    row = periodic.record(Operation(services, session, now, user.name), b, payload.reported_on, payload.changed,
+                          payload.note.strip())
+    return _report_out(session, row, periodic.report_due_on(services.rules, b, local_date(now)))
+
+
+@router.get("/{beneficiary_id}/periodic-reports", response_model=PeriodicReportList, responses=ERRORS)
+def periodic_reports(beneficiary_id: BeneficiaryId, services: ServicesDep, session: SessionDep, user: CurrentUser,
+                     now: NowDep) -> PeriodicReportList:
+    """The household's periodic reports, oldest first, and when the next is due."""
+    require_role(user, *READERS)
+    b = service.load(session, user, beneficiary_id)
+    due = periodic.report_due_on(services.rules, b, local_date(now))
+    return PeriodicReportList(items=[_report_out(session, r, None) for r in periodic.reports_of(session, b)], next_report_due=due)

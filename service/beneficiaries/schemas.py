@@ -54,6 +54,7 @@ class BeneficiaryOut(BaseModel):
     taper: dict[str, Any] | None = Field(None, description="渐退: months, from (first month), until (last month)")
     bank: str | None = None
     account: str | None = Field(None, description="the payee account, masked")
+    last_report_on: date | None = Field(default=None, description="the household's last periodic report (定期报告)")
 
 
 class BeneficiaryDetail(BeneficiaryOut):
@@ -78,3 +79,29 @@ class RecheckIn(BaseModel):
     reason: str = Field(min_length=1, max_length=2000, pattern=r"\S", description="why, in writing")
     effective_from: date | None = Field(default=None, description="the day the change happened, if known: a stop takes "
                                                                   "effect from it (not before the benefit began, not after today)")
+
+
+class PeriodicReportIn(BaseModel):
+    """A household's periodic report (定期报告), recorded by the township."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"reported_on": "2026-12-01", "changed": False, "note": "家庭收入、人口无变化"}]})
+
+    reported_on: date = Field(description="the day the household reported (not after today)")
+    changed: bool = Field(description="the household reports a change: a recheck opens (trigger change_report)")
+    note: str = Field(min_length=1, max_length=2000, pattern=r"\S", description="what the household reported")
+
+
+class PeriodicReportOut(BaseModel):
+    id: int
+    reported_on: date
+    changed: bool
+    note: str
+    recorded_by: str
+    recheck: CaseRef | None
+    next_report_due: date | None = Field(description="when the next report is due, by the pack's period for the class")
+
+
+class PeriodicReportList(BaseModel):
+    items: list[PeriodicReportOut]
+    next_report_due: date | None

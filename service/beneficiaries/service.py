@@ -90,6 +90,11 @@ def _record(op: Operation, origin: Case, type_: str, b: Beneficiary, **data: Any
                  data={"beneficiary_id": b.id, **data})
 
 
+def record_event(op: Operation, b: Beneficiary, type_: str, **data: Any) -> None:
+    """A ``beneficiary.<type_>`` event on the approving case's chain (the beneficiary's history)."""
+    _record(op, _locked_case(op.session, b.case_id), type_, b, **data)
+
+
 def follow_case_end(event: CaseClosed) -> None:
     """A closed case's effect on the register: a new beneficiary, or a recheck's outcome."""
     op, case, outcome = event.op, event.case, event.outcome

@@ -24,7 +24,7 @@ from ..tasks.schemas import TaskOut
 Kind = Literal["dibao", "tekun", "linshi"]
 CaseId = Annotated[int, PathParam(ge=1, le=2_147_483_647, description="the case id")]
 Status = Literal["active", "approved", "rejected", "withdrawn", "terminated", "completed"]  # completed: a recheck or spot check
-Purpose = Literal["application", "recheck", "spot_check"]
+Purpose = Literal["application", "recheck", "spot_check", "report", "review"]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
 Region = Annotated[str, StringConstraints(pattern=r"^\d{12}$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]

@@ -25,8 +25,8 @@ from .models import Case, CasePerson, CasePosition
 from .schemas import CaseCreate, birth_date
 from .workflow import Operation
 
-KIND_PREFIX = {"dibao": "DB", "tekun": "TK", "linshi": "LS"}
-PURPOSE_PREFIX = {"application": "", "recheck": "FH-", "spot_check": "CC-"}  # 复核, 抽查
+KIND_PREFIX = {"dibao": "DB", "tekun": "TK", "linshi": "LS", "report": "JB", "review": "FC"}  # 举报, 全面复核
+PURPOSE_PREFIX = {"application": "", "recheck": "FH-", "spot_check": "CC-", "report": "", "review": ""}  # 复核, 抽查
 
 
 @dataclass(frozen=True)

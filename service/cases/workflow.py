@@ -52,7 +52,7 @@ CLOSED_STATUSES = ("approved", "rejected", "terminated", "completed")
 FACT_KEYS = (  # decisions worth showing on the case without reading its workflow
     "publicity_from", "publicity_until", "monthly_amount", "amount", "confirmer", "deliberation",
     "support_mode", "self_care", "advance_amount", "advance_paid_on", "proposed_amount", "reason",
-    "outcome", "recheck_class", "conclusion",
+    "outcome", "recheck_class", "conclusion", "decision",
 )
 MILESTONES = {  # throw events recorded as history events with these task data
     "advance_paid": ("case.advance_paid", ("advance_amount", "advance_paid_on", "advance_method")),

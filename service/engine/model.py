@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-FIELD_TYPES = ("string", "text", "boolean", "integer", "number", "date", "enum", "list")
+FIELD_TYPES = ("string", "text", "boolean", "integer", "number", "date", "enum", "list", "map")
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from ..clock import local_date
-from ..deps import NowDep, SessionDep
-from .schemas import Notice, NoticePage
+from ..deps import NowDep, ServicesDep, SessionDep
+from . import longterm
+from .schemas import Decision, DecisionPage, Listed, ListedPage, Notice, NoticePage
 from .service import in_publicity
 
 router = APIRouter(prefix="/api/v1/publicity", tags=["publicity"])
@@ -24,3 +25,30 @@ def publicity(
     """Cases now in publicity (公示期): masked name, household size, amount, place and period."""
     items, total = in_publicity(session, local_date(now), region, page, page_size)
     return NoticePage(items=[Notice.model_validate(i) for i in items], total=total)
+
+
+PlaceQuery = Annotated[str, Query(pattern=r"^\d{6}(\d{3}(\d{3})?)?$",
+                                  description="a county (6 digits), township (9) or village (12) code")]
+Page = Annotated[int, Query(ge=1, le=100_000)]
+PageSize = Annotated[int, Query(ge=1, le=200)]
+
+
+@router.get("/beneficiaries", response_model=ListedPage)
+def long_term(services: ServicesDep, session: SessionDep, now: NowDep, region: PlaceQuery, page: Page = 1,
+              page_size: PageSize = 50) -> ListedPage:
+    """长期公示: everyone now on dibao or tekun in a county, township or village: name (as the pack says, never a
+    minor's), household size, amount, place. No token."""
+    items, total = longterm.on_benefit(session, services.rules, local_date(now), region, page, page_size)
+    return ListedPage(items=[Listed.model_validate(i) for i in items], total=total)
+
+
+@router.get("/decisions", response_model=DecisionPage)
+def decisions(
+    services: ServicesDep, session: SessionDep, now: NowDep, region: PlaceQuery,
+    month: Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM", examples=["2026-11"])],
+    page: Page = 1, page_size: PageSize = 50,
+) -> DecisionPage:
+    """The month's confirmed decisions (all three kinds, with linshi amounts; emergency linshi after the fact when
+    the pack says so). No token."""
+    items, total = longterm.decisions(session, services.rules, local_date(now), month, region, page, page_size)
+    return DecisionPage(items=[Decision.model_validate(i) for i in items], total=total)

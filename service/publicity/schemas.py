@@ -23,3 +23,37 @@ class Notice(BaseModel):
 class NoticePage(BaseModel):
     items: list[Notice]
     total: int
+
+
+class Listed(BaseModel):
+    """One household on dibao or tekun, as long-term publicity shows it."""
+
+    kind: str
+    name: str | None = Field(description="as the rule pack publishes it (masked 张* by default); null when the applicant is a minor")
+    household_size: int
+    amount: float = Field(description="yuan per month")
+    place: str
+    since: date
+
+
+class ListedPage(BaseModel):
+    items: list[Listed]
+    total: int
+
+
+class Decision(BaseModel):
+    """One confirmed decision of the month (审核确认结果公示)."""
+
+    case_number: str
+    kind: str
+    name: str | None = Field(description="as the rule pack publishes it; null when the applicant is a minor")
+    household_size: int
+    amount: float | None = Field(description="yuan: per month for dibao and tekun, once for linshi")
+    place: str
+    decided_on: date | None
+    after_the_fact: bool = Field(description="emergency linshi paid first and publicised after (事后公示)")
+
+
+class DecisionPage(BaseModel):
+    items: list[Decision]
+    total: int

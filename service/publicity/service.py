@@ -31,15 +31,27 @@ def place(region: str) -> str:
     return f"{names.get('province', '')}{county} {region}".strip()
 
 
+def amount_of(facts: dict[str, Any]) -> float | None:
+    """The monthly amount (dibao, tekun) or the one-off amount (linshi: confirmed, else proposed)."""
+    for key in ("monthly_amount", "amount", "proposed_amount"):
+        if facts.get(key) is not None:
+            return float(facts[key])
+    return None
+
+
+def is_minor(id_number: str, today: date) -> bool:
+    return age_on(birth_date(id_number), today) < ADULT_AGE
+
+
 def notice(case: Case, today: date) -> dict[str, Any]:
-    minor = age_on(birth_date(case.applicant_id_number), today) < ADULT_AGE
+    minor = is_minor(case.applicant_id_number, today)
     facts = case.facts or {}
     return {
         "case_number": case.number,
         "kind": case.kind,
         "name": None if minor else mask_name(case.applicant_name),
         "household_size": 1 + len(case.household or []),
-        "amount": facts.get("monthly_amount", facts.get("amount")),
+        "amount": amount_of(facts),
         "place": place(case.region),
         "from": facts.get("publicity_from"),
         "until": facts.get("publicity_until"),

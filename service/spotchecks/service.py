@@ -26,17 +26,21 @@ from ..auth.models import User
 from ..auth.service import scoped
 from ..beneficiaries.service import request_recheck
 from ..cases.models import Case
-from ..cases.service import NewCase, open_case
+from ..cases.schemas import CaseCreate
+from ..cases.service import NewCase, open_case, start_data
 from ..cases.workflow import CaseClosed, Operation
 from ..clock import start_of
 from ..dates import month_of, next_month
 from ..db import transaction
-from ..errors import Invalid
+from ..errors import Invalid, problem
 from ..services import Services
+from ..tasks.service import TaskCompleting
 from .models import SpotCheckDraw, SpotCheckMonth
 
 METHOD = "sha256('<month>|<county>|<kind>|<case number>'): the ceil(ratio x N) lowest lots"
 RECHECK_CONCLUSIONS = ("reinvestigate", "revoke")  # findings the township must re-examine at once
+DECIDED = ("approved", "rejected")  # seed 002 §三(一)2(4): every decided new application is in the population
+REFUSAL_CONCLUSIONS = ("consistent", "wrongly_refused")  # what a check of a refusal may find
 
 
 def month_start(month: str) -> date:
@@ -86,7 +90,7 @@ def draw_month(op: Operation, month: str) -> int:
     after = month_start(next_month(month))
     rows = op.session.execute(
         select(Case.id, Case.number, Case.kind, Case.region)
-        .where(Case.purpose == "application", Case.status == "approved",
+        .where(Case.purpose == "application", Case.status.in_(DECIDED),
                Case.closed_at >= start_of(first), Case.closed_at < start_of(after))
     ).all()
     groups: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
@@ -112,23 +116,25 @@ def _draw(op: Operation, month: str, county: str, kind: str, cases: dict[str, in
                  data={"month": month, "county": county, "kind": kind, "rule_pack": pack.id, "ratio": ratio,
                        "seed": f"{month}|{county}|{kind}", "method": METHOD, "population": population, "sample": drawn})
     for number in drawn:
-        _open(op, cases[number], month)
+        open_spot_check(op, cases[number], f"{month} 县级监管抽查 county spot check", month)
     return len(drawn)
 
 
-def _open(op: Operation, subject_id: int, month: str) -> Case:
+def open_spot_check(op: Operation, subject_id: int, why: str, month: str | None = None) -> Case:
+    """A spot check of one case: drawn for ``month``, or asked for now (a public report) without one."""
     subject = op.session.scalar(select(Case).where(Case.id == subject_id).with_for_update())
     assert subject is not None
+    month = month or month_of(op.today)
     check = open_case(op, NewCase(
         kind=subject.kind, purpose="spot_check", process_key="county_spot_check", region=subject.region, hukou=subject.hukou,
         applicant_name=subject.applicant_name, applicant_id_number=subject.applicant_id_number,
-        household=subject.household, application={"reason": f"{month} 县级监管抽查 county spot check of {subject.number}",
-                                                    "month": month, "subject": subject.number},
+        household=subject.household, application={"reason": f"{why} of {subject.number}", "month": month,
+                                                    "subject": subject.number, "decision": subject.status},
         near_relative_of_staff=subject.near_relative_of_staff, subject_case_id=subject.id,
-    ), {"kind": subject.kind, "region": subject.region, "subject": subject.number, "month": month,
+    ), {"kind": subject.kind, "region": subject.region, "subject": subject.number, "month": month, "decision": subject.status,
         "amount": (subject.facts or {}).get("amount")})
-    audit.record(op.session, case=subject, at=op.now, actor="system", type="spot_check.sampled",
-                 data={"month": month, "spot_check": check.number, "spot_check_case_id": check.id})
+    audit.record(op.session, case=subject, at=op.now, actor=op.actor, type="spot_check.sampled",
+                 data={"month": month, "spot_check": check.number, "spot_check_case_id": check.id, "why": why})
     return check
 
 
@@ -144,6 +150,42 @@ def follow_spot_check_end(event: CaseClosed) -> None:
                  data={"spot_check": case.number, "conclusion": conclusion, "opinion": opinion})
     if conclusion in RECHECK_CONCLUSIONS:
         request_recheck(op, subject, f"spot check {case.number}: {conclusion}: {opinion}")
+    if conclusion == "wrongly_refused":
+        reopened = reopen(op, subject, f"{case.number}: {opinion}")
+        audit.record(op.session, case=subject, at=op.now, actor=op.actor, type="application.reopened",
+                     data={"spot_check": case.number, "opinion": opinion, "reopened_as": reopened.number})
+
+
+def check_conclusion(event: TaskCompleting) -> None:
+    """Before ``spot_check`` completes: a refusal is found consistent or wrongly refused; only a refusal is wrongly refused."""
+    if event.case.purpose != "spot_check" or event.element_id != "spot_check":
+        return
+    refused = (event.case.application or {}).get("decision") == "rejected"
+    conclusion = event.data.get("conclusion")
+    if (conclusion in REFUSAL_CONCLUSIONS) != refused and conclusion != "consistent":
+        allowed = REFUSAL_CONCLUSIONS if refused else ("consistent", "rectify", "reinvestigate", "revoke")
+        raise Invalid([problem(("body", "data", "conclusion"), f"{'不予批准' if refused else '已确认'}的申请只能是 {', '.join(allowed)}")])
+
+
+def reopen(op: Operation, subject: Case, opinion: str) -> Case:
+    """A refused application found wrongly refused starts again at acceptance (a township task), the county's opinion
+    in its application; the same people, the same region."""
+    payload = CaseCreate.model_validate({
+        "kind": subject.kind, "region": subject.region, "hukou": subject.hukou,
+        "applicant": {"name": subject.applicant_name, "id_number": subject.applicant_id_number},
+        "household": subject.household, "near_relative_of_staff": subject.near_relative_of_staff,
+        "near_relative_detail": subject.near_relative_detail,
+        "application": {k: v for k, v in (subject.application or {}).items() if k not in ("reopened_from", "county_opinion")},
+    })
+    people = [(subject.applicant_id_number, subject.applicant_name, "applicant")]
+    people += [(m["id_number"], m["name"], m.get("relation", "")) for m in subject.household or []]
+    return open_case(op, NewCase(
+        kind=subject.kind, purpose="application", process_key=subject.kind, region=subject.region, hukou=subject.hukou,
+        applicant_name=subject.applicant_name, applicant_id_number=subject.applicant_id_number, household=subject.household,
+        application={**(subject.application or {}), "reopened_from": subject.number, "county_opinion": opinion},
+        near_relative_of_staff=subject.near_relative_of_staff, near_relative_detail=subject.near_relative_detail,
+        subject_case_id=subject.id,
+    ), start_data(payload), people)
 
 
 # -- reading ----------------------------------------------------------------------------------

@@ -77,6 +77,26 @@ def monthly(session: Session, user: User, calendar: WorkingCalendar, month: str,
     return {"month": month, "townships": townships, "totals": totals}
 
 
+SCRUTINY_COLUMNS = [
+    ("township", "乡镇（街道）township"),
+    ("public_reports", "收到举报 public reports"),
+    ("review_batches", "全面复核批次 review batches"),
+    ("review_batches_answered", "已书面反馈 answered"),
+    ("missing_periodic_reports", "定期报告缺报 missing periodic reports"),
+]
+
+
+def _scrutiny_rows(report: dict[str, Any]) -> list[list[Any]]:
+    """The monthly report's second table (监督与复核), when the report has it."""
+    part = report.get("scrutiny")
+    if not part:
+        return []
+    rows = [[label for _, label in SCRUTINY_COLUMNS]]
+    rows += [[t[key] for key, _ in SCRUTINY_COLUMNS] for t in part["townships"]]
+    rows.append(["合计 total", *[part["totals"][key] for key, _ in SCRUTINY_COLUMNS[1:]]])
+    return rows
+
+
 def to_csv(report: dict[str, Any]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -84,6 +104,10 @@ def to_csv(report: dict[str, Any]) -> str:
     for row in report["townships"]:
         writer.writerow([row[key] if row[key] is not None else "" for key, _ in COLUMNS])
     writer.writerow(["合计 total", *[report["totals"][k] if report["totals"][k] is not None else "" for k, _ in COLUMNS[1:]]])
+    second = _scrutiny_rows(report)
+    if second:
+        writer.writerow([])
+        writer.writerows(second)
     return "\ufeff" + out.getvalue()  # a BOM so spreadsheet programs read the Chinese headers as UTF-8
 
 
@@ -99,6 +123,13 @@ def to_xlsx(report: dict[str, Any]) -> bytes:
     sheet.append(["合计 total", *[report["totals"][k] for k, _ in COLUMNS[1:]]])
     for column, width in zip("ABCDEFG", (16, 12, 16, 16, 12, 12, 30), strict=True):
         sheet.column_dimensions[column].width = width
+    second = _scrutiny_rows(report)
+    if second:
+        extra = book.create_sheet("监督与复核")
+        for row in second:
+            extra.append(row)
+        for cell in extra[1]:
+            cell.font = Font(bold=True)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

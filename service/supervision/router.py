@@ -9,9 +9,10 @@ from fastapi.responses import Response
 
 from ..auth.service import require_role
 from ..clock import local_date
+from ..dates import month_bounds
 from ..deps import CurrentUser, NowDep, ServicesDep, SessionDep
 from ..errors import Invalid, problem
-from . import reports
+from . import reports, scrutiny
 from .schemas import OverdueOut
 from .service import overdue_report
 
@@ -33,7 +34,7 @@ def overdue(
 @router.get("/reports/monthly", responses={200: {"content": {"application/json": {}, "text/csv": {},
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}, 401: {}, 403: {}, 422: {}})
 def monthly(
-    services: ServicesDep, session: SessionDep, user: CurrentUser,
+    services: ServicesDep, session: SessionDep, user: CurrentUser, now: NowDep,
     month: Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM", examples=["2026-11"])],
     format: Literal["json", "csv", "xlsx"] = "json", region: RegionQuery = None,
 ) -> Any:
@@ -41,8 +42,12 @@ def monthly(
     require_role(user, "township", "county", "admin")
     try:
         report = reports.monthly(session, user, services.calendars.get(session), month, region)
+        first, last = month_bounds(month)
     except ValueError:
         raise Invalid([problem(("query", "month"), "must be a month YYYY-MM")]) from None
+    counts = scrutiny.monthly_counts(session, services.rules, user, last, first, local_date(now), region)
+    report["scrutiny"] = {"townships": [{"township": t, **c} for t, c in sorted(counts.items())],
+                          "totals": {k: sum(c[k] for c in counts.values()) for k in scrutiny.MONTHLY}}
     name = f"jiuzhu-{month}"
     if format == "csv":
         return Response(reports.to_csv(report), media_type="text/csv; charset=utf-8",
@@ -52,3 +57,12 @@ def monthly(
                         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
     return report
+
+
+@router.get("/supervision/scrutiny", responses={401: {}, 403: {}, 422: {}})
+def public_scrutiny(services: ServicesDep, session: SessionDep, user: CurrentUser, now: NowDep,
+                    region: RegionQuery = None) -> dict[str, Any]:
+    """Per township: open public reports (监督举报), full-review batches awaiting the county's answer (全面复核) and
+    households whose periodic report (定期报告) is missing; each with its list and how many are past their day."""
+    require_role(user, "county", "admin")
+    return scrutiny.report(session, services.rules, user, local_date(now), region)

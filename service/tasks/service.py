@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -19,12 +20,27 @@ from ..cases.workflow import Operation
 from ..clock import local_date
 from ..definitions.service import Registry
 from ..errors import Conflict, Forbidden, NotFound
+from ..events import Topic
 from ..income import service as income
 from ..overdue import is_overdue, overdue_clause
 from ..roles import ADMIN
 from . import validation
 from .models import CaseTask
 from .schemas import TaskOut
+
+
+@dataclass
+class TaskCompleting:
+    """A task's cleaned data, about to be stored: a follower may refuse it (raise ``Invalid``) for what only its
+    domain knows (a beneficiary a report names, the decisions a review batch lists)."""
+
+    op: Operation
+    case: Case
+    element_id: str
+    data: dict[str, Any]
+
+
+TASK_COMPLETING: Topic[TaskCompleting] = Topic("task.completing")
 
 
 def task_out(registry: Registry, session: Session, task: CaseTask, case: Case, today: date) -> TaskOut:
@@ -94,6 +110,7 @@ def complete(op: Operation, user: User, task_id: str, data: Any) -> Case:
     crosscheck.at_confirmation(op.session, case, task.element_id, cleaned, local_date(case.created_at).year)
     income.check_decision(op, case, task.element_id, cleaned, user.name)
     case_dates.check(case, cleaned, op.today)
+    op.services.followers.publish(TASK_COMPLETING, TaskCompleting(op, case, task.element_id, cleaned))
     task.status, task.completed_at, task.completed_by, task.data = "done", op.now, user.name, cleaned
     audit.record(op.session, case=case, at=op.now, actor=user.name, type="task.completed", element_id=task.element_id,
                  data={"task_id": task.id, "data": cleaned})

@@ -12,10 +12,11 @@ from ..engine.expressions import evaluate
 from ..errors import Invalid, problem
 
 MAX_STRING, MAX_TEXT, MAX_ITEMS = 200, 10_000, 100
+MAX_KEY, MAX_ENTRIES = 40, 5_000  # a map: one entry per case of a review batch, say
 
 
 def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, list) and not value)
+    return value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, (list, dict)) and not value)
 
 
 def _check_list(field: FieldSpec, value: Any) -> tuple[Any, str | None]:
@@ -31,6 +32,24 @@ def _check_list(field: FieldSpec, value: Any) -> tuple[Any, str | None]:
     if field.min_items is not None and len(items) < field.min_items:
         return items, f"at least {field.min_items} required (got {len(items)})"
     return items, None
+
+
+def _check_map(field: FieldSpec, value: Any) -> tuple[Any, str | None]:
+    """An object from short keys (case numbers) to one of ``options``, or to a text when there are none."""
+    if not isinstance(value, dict):
+        return value, "must be an object of keys and values"
+    if len(value) > MAX_ENTRIES:
+        return value, f"at most {MAX_ENTRIES} entries"
+    out = {}
+    for key, item in value.items():
+        if not key.strip() or len(key) > MAX_KEY:
+            return value, f"each key must be a non-empty text of at most {MAX_KEY} characters"
+        if field.options and item not in field.options:
+            return value, f"{key}: must be one of {', '.join(field.options)}"
+        if not field.options and (not isinstance(item, str) or len(item) > MAX_STRING * 5):
+            return value, f"{key}: must be a text of at most {MAX_STRING * 5} characters"
+        out[key.strip()] = item.strip() if isinstance(item, str) else item
+    return out, None
 
 
 def _check_number(field: FieldSpec, value: Any) -> tuple[Any, str | None]:
@@ -71,6 +90,8 @@ def _check_value(field: FieldSpec, value: Any) -> tuple[Any, str | None]:  # noq
         return value, "must be a date YYYY-MM-DD"
     if kind == "list":
         return _check_list(field, value)
+    if kind == "map":
+        return _check_map(field, value)
     return value, f"unsupported field type {kind}"
 
 
@@ -103,7 +124,7 @@ def validate(form: tuple[FieldSpec, ...], data: Any) -> dict[str, Any]:
             message = f"at least {field.min_items} required" if field.min_items and isinstance(data.get(field.name), list) else "field required"
             problems.append(problem(("body", "data", field.name), f"{field.label}: {message}", "missing"))
         elif not present and field.name in data:
-            cleaned[field.name] = [] if field.type == "list" else None
+            cleaned[field.name] = {"list": [], "map": {}}.get(field.type)
     if problems:
         raise Invalid(problems)
     return cleaned

@@ -68,6 +68,12 @@ def supervision() -> FileResponse:
     return _page("supervision.html")
 
 
+@router.get("/publicity")
+def publicity() -> FileResponse:
+    """长期公示: everyone on benefit in a place and the month's decisions; public, no token."""
+    return _page("publicity.html")
+
+
 def install(app: FastAPI) -> None:
     app.include_router(router)
     openapi.install(app, _docs_page)

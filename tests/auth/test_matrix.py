@@ -29,7 +29,8 @@ INSIDE = {"village": "220283101001", "township": "220283101000", "county": "2202
           "designer": "220283000000", "admin": "000000000000"}
 OUTSIDE = {"village": "220283102001", "township": "220283102000", "county": "220284000000",
            "designer": "220284000000", "admin": "000000000000"}
-PUBLIC = {"/healthz", "/metrics", "/api/v1/publicity"}
+PUBLIC = {"/healthz", "/metrics", "/api/v1/publicity", "/api/v1/publicity/beneficiaries", "/api/v1/publicity/decisions",
+          "/api/v1/public/reports", "/api/v1/public/reports/{receipt}"}
 
 
 @dataclass
@@ -63,7 +64,7 @@ def newer_version(api: Api) -> dict[str, Any]:
 def a_beneficiary(api: Api) -> dict[str, Any]:
     approve(api)
     items = api.client.get("/api/v1/beneficiaries", headers=api.headers("admin")).json()["items"]
-    return {"beneficiary_id": items[0]["id"]}
+    return {"beneficiary_id": items[0]["id"], "since": items[0]["since"]}
 
 
 def a_case(api: Api) -> dict[str, Any]:
@@ -143,6 +144,11 @@ MATRIX = [
     Endpoint("GET", "/api/v1/beneficiaries/{beneficiary_id}/history", ("village", "township", "county", "admin"), a_beneficiary),
     Endpoint("POST", "/api/v1/beneficiaries/{beneficiary_id}/rechecks", ("township", "county"), a_beneficiary,
              body=lambda p: {"trigger": "data_warning", "reason": "比对预警"}, ok=201),
+    Endpoint("POST", "/api/v1/beneficiaries/{beneficiary_id}/periodic-reports", ("township",), a_beneficiary,
+             body=lambda p: {"reported_on": p["since"], "changed": False, "note": "无变化"}, ok=201),
+    Endpoint("GET", "/api/v1/beneficiaries/{beneficiary_id}/periodic-reports", ("village", "township", "county", "admin"),
+             a_beneficiary),
+    Endpoint("GET", "/api/v1/supervision/scrutiny", ("county", "admin"), scoped="list"),
     Endpoint("GET", "/api/v1/spot-checks", ("county", "admin"), scoped="list"),
     Endpoint("GET", "/api/v1/registers/near-relatives", ("county", "admin"), lambda api: {"case_id": api.create(near=True)["id"]},
              scoped="list"),

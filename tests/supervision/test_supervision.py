@@ -91,7 +91,10 @@ def test_monthly_report_as_csv_and_xlsx(api: Api) -> None:
     assert csv_response.headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(csv_response.text.lstrip("\ufeff"))))
     assert rows[0][0] == "乡镇（街道）township" and rows[1][:7] == ["220283101", "1", "1", "0", "1", "1", "8"]
-    assert rows[-1][0] == "合计 total" and rows[-1][1] == "2"
+    total = next(r for r in rows if r and r[0] == "合计 total")  # the first table's; the second (监督与复核) follows
+    assert total[1] == "2"
+    assert rows[-2] == ["乡镇（街道）township", "收到举报 public reports", "全面复核批次 review batches", "已书面反馈 answered",
+                        "定期报告缺报 missing periodic reports"] and rows[-1][0] == "合计 total"
     xlsx = api.client.get("/api/v1/reports/monthly?month=2026-11&format=xlsx", headers=api.headers("county"))
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet.title == "2026-11" and sheet["A2"].value == "220283101" and sheet["G3"].value == 4

@@ -105,6 +105,7 @@
       return;
     }
     render();
+    if (window.JiuzhuScrutiny) window.JiuzhuScrutiny.load();
   }
 
   mountAuth(load);
