@@ -39,7 +39,8 @@ USERS = [
     ("demo-admin", "admin", "000000000000"),
 ]
 # Who opens which page; a page not named here is opened with the township caseworker's token.
-PAGE_ROLES = {"/supervision": "county", "/designer": "designer", "/docs": "admin", "/redoc": "admin"}
+PAGE_ROLES: dict[str, str | None] = {"/supervision": "county", "/designer": "designer", "/docs": "admin", "/redoc": "admin",
+                                     "/publicity": None}  # None: public, no token
 VISIT = {"visitors": ["王建国", "李红梅"], "findings": "家庭人均收入低于当地低保标准，无经营性收入", "disputed": False}
 STEPS: list[tuple[str, dict[str, Any]]] = [
     ("accept", {"materials_complete": True}),
@@ -179,11 +180,14 @@ def _page_lines(base_url: str, tokens: dict[str, str], case_id: int) -> list[str
         path = getattr(route, "path", "")
         if path in ("", "/"):
             continue
-        role = PAGE_ROLES.get(path, "township")
-        lines.append(f"  {base_url}{path.replace('{case_id}', str(case_id))}   ({role}) {tokens[role]}")
+        lines.append(_page_line(base_url + path.replace("{case_id}", str(case_id)), PAGE_ROLES.get(path, "township"), tokens))
     for path in ("/docs", "/redoc"):
-        lines.append(f"  {base_url}{path}   ({PAGE_ROLES[path]}) {tokens[PAGE_ROLES[path]]}")
+        lines.append(_page_line(base_url + path, PAGE_ROLES[path], tokens))
     return lines
+
+
+def _page_line(url: str, role: str | None, tokens: dict[str, str]) -> str:
+    return f"  {url}   ({role}) {tokens[role]}" if role else f"  {url}   (public, no token)"
 
 
 def seed(services: Services, base_url: str, console: Console) -> None:

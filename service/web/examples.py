@@ -109,6 +109,27 @@ EXAMPLES: dict[tuple[str, str], Any] = {
     ("GET", "/api/v1/payrolls/overpayments"): {"items": [{
         "case_number": "DB-2026-000007", "name": "李四", "stopped_on": "2026-11-20", "months": 1, "amount": 480,
         "reason": "deceased", "recorded_at": "2026-12-01T09:00:00+08:00"}], "total_amount": 480},
+    ("GET", "/api/v1/supervision/scrutiny"): {
+        "as_of": "2026-12-01", "totals": {"open_reports": 1, "overdue_reports": 0, "open_batches": 1, "overdue_batches": 0,
+                                          "missing_reports": 1},
+        "townships": [{"township": "220283101", "open_reports": 1, "overdue_reports": 0, "open_batches": 1, "overdue_batches": 0,
+                       "missing_reports": 1,
+                       "reports": [{"case_id": 12, "number": "JB-2026-000012", "region": "220283101001", "subject": "疑似隐瞒收入",
+                                    "received_on": "2026-11-25", "due_on": "2026-12-09", "overdue": False}],
+                       "batches": [{"case_id": 13, "number": "FC-2026-000013", "month": "2026-11", "decisions": 4,
+                                    "due_on": "2026-12-15", "overdue": False}],
+                       "missing": [{"beneficiary_id": 1, "number": "DB-2026-000001", "region": "220283101001",
+                                    "township": "220283101", "kind": "dibao", "recheck_class": "C", "due_on": "2026-11-30",
+                                    "last_report_on": None}]}]},
+    ("GET", "/api/v1/publicity/beneficiaries"): {"items": [{"kind": "dibao", "name": "张*", "household_size": 2, "amount": 520,
+                                                            "place": "220283101001", "since": "2026-11-20"}], "total": 1},
+    ("GET", "/api/v1/publicity/decisions"): {"items": [{
+        "case_number": "DB-2026-000001", "kind": "dibao", "name": "张*", "household_size": 2, "amount": 520, "place": "220283101001",
+        "decided_on": "2026-11-20", "after_the_fact": False}], "total": 1},
+    ("GET", "/api/v1/public/reports/{receipt}"): {"status": "received"},
+    ("GET", "/api/v1/beneficiaries/{beneficiary_id}/periodic-reports"): {"items": [{
+        "id": 1, "reported_on": "2026-11-28", "changed": False, "note": "家庭收入无变化", "recorded_by": "wang", "recheck": None,
+        "next_report_due": "2027-02-28"}], "next_report_due": "2027-02-28"},
     ("GET", "/api/v1/beneficiaries"): {"items": [_BENEFICIARY], "total": 1, "page": 1, "page_size": 20},
     ("GET", "/api/v1/beneficiaries/{beneficiary_id}"): _BENEFICIARY | {"recheck_cases": [
         {"id": 7, "number": "FH-2027-000007", "status": "approved", "outcome": "continue",
