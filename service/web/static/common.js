@@ -16,7 +16,11 @@
       "spot_check.completed": "抽查完成", "definition.deployed": "部署流程版本", "calendar.published": "公布节假日安排",
       "beneficiary.created": "纳入救助对象", "beneficiary.recheck_requested": "申请复核", "beneficiary.recheck_started": "开始复核",
       "beneficiary.recheck_ended": "复核结束", "beneficiary.continued": "复核：继续享受", "beneficiary.adjusted": "复核：调整金额",
-      "beneficiary.stopped": "复核：停止救助",
+      "beneficiary.stopped": "复核：停止救助", "beneficiary.deceased": "救助对象死亡，停止救助",
+      "beneficiary.near_dibao": "认定为低保边缘家庭", "case.death_reported": "收到死亡信息", "application.reopened": "抽查后重新审核",
+      "full_review.opinion": "全面复核意见", "income.accounted": "核算家庭收入", "income.overridden": "调整收入核算结果",
+      "report.triaged": "监督举报分办", "payroll.generated": "生成发放名册", "payroll.section": "发放名册乡镇分册",
+      "payroll.issued": "发放名册定稿", "payroll.discarded": "作废名册草稿", "payroll.overpayment": "登记多发款项",
     },
   };
 
