@@ -141,7 +141,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, *, 
                 outbox.stop()
             services.engine.dispose()
 
-    app = FastAPI(title="Jiuzhu 救助", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(title="Jiuzhu 救助", version="1.0.0", description=DESCRIPTION, lifespan=lifespan,
+                  docs_url=None, redoc_url=None)  # served from vendored files by web.install
     app.state.services = services
     _handlers(app)
     _body_limit(app, settings.max_body_bytes)
@@ -156,6 +157,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, *, 
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:
+        """Liveness: the process answers."""
         return {"status": "ok"}
 
     return app

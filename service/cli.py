@@ -10,7 +10,7 @@ import signal
 import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -32,6 +32,38 @@ payroll_app = typer.Typer(help="Payment rosters (发放名册).", no_args_is_hel
 app.add_typer(deaths_app, name="deaths")
 app.add_typer(payroll_app, name="payroll")
 err = Console(stderr=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        print(f"jiuzhu {version('jiuzhu')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def options(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                                  help="print the version and exit")] = False) -> None:
+    """Jiuzhu 救助: BPMN-driven social-assistance approvals."""
+
+
+def sentence(detail: Any) -> str:
+    """A refusal as a sentence: each problem with the field it is about, never a Python repr."""
+    if isinstance(detail, list):
+        return " ".join(sentence(p) for p in detail)
+    if isinstance(detail, dict):
+        fields = [str(part) for part in detail.get("loc", []) if part not in ("body", "query", "path")]
+        text = str(detail.get("msg") or detail.get("reason") or "refused")
+        named = not fields or text.lower().startswith(fields[-1].lower())  # "role must be one of ..." names its field
+        return sentence(text if named else f"{fields[-1]}: {text}")
+    text = str(detail).strip()
+    return text[:1].upper() + text[1:] + ("" if text.endswith((".", "。", "?", "!", "）")) else ".")
+
+
+def _refuse(detail: Any) -> NoReturn:
+    err.print(f"[red]Refused:[/red] {sentence(detail)}", highlight=False, soft_wrap=True)
+    raise typer.Exit(1)
 
 
 def _services() -> Services:
@@ -169,8 +201,7 @@ def deploy(files: Annotated[list[Path], typer.Argument(exists=True, dir_okay=Fal
         except ServiceError as exc:
             problems = exc.detail if isinstance(exc.detail, list) else [{"msg": exc.detail}]
             for p in problems:
-                where = f" {p['element_id']}:" if p.get("element_id") else ""
-                err.print(f"[red]{path.name}: refused[/red]{where} {p['msg']}", highlight=False)
+                err.print(f"[red]{path.name}: refused:[/red] {sentence(p['msg'])}", highlight=False, soft_wrap=True)
             raise typer.Exit(1) from None
         state = "deployed" if done.created else "unchanged"
         print(f"{path.name}: {done.definition.key} version {done.definition.version} ({state})")
@@ -187,7 +218,7 @@ def user_add(
     """Create a user and print a new API token as the last line."""
     from .auth import service as auth
     from .db import transaction
-    from .errors import ServiceError
+    from .errors import Conflict, ServiceError
     from .startup import prepare
 
     services = _services()
@@ -197,9 +228,11 @@ def user_add(
         with transaction(services.sessions) as session:
             user = auth.create_user(session, name, role, region, now, [t.strip() for t in topics.split(",") if t.strip()])
             token = auth.issue_token(session, user, now, days or services.settings.token_days)
-    except ServiceError as exc:
-        err.print(f"[red]refused:[/red] {exc.detail}")
+    except Conflict:
+        print(f"User {name} already exists; nothing was changed. For a new token: jiuzhu user token {name}")
         raise typer.Exit(1) from None
+    except ServiceError as exc:
+        _refuse(exc.detail)
     extra = f", topics {', '.join(user.topics)}" if user.topics else ""
     print(f"user {name}: role {role}, region {region} (scope {auth.scope_prefix(region) or 'all'}){extra}")
     print(token)
@@ -218,8 +251,7 @@ def user_token(name: str, days: Annotated[int, typer.Option(help="days until the
         with transaction(services.sessions) as session:
             token = auth.issue_token(session, auth.find_user(session, name), now, days or services.settings.token_days)
     except ServiceError as exc:
-        err.print(f"[red]refused:[/red] {exc.detail}")
-        raise typer.Exit(1) from None
+        _refuse(exc.detail)
     print(token)
 
 
@@ -235,8 +267,7 @@ def user_revoke(name: str) -> None:
         with transaction(services.sessions) as session:
             count = auth.revoke_tokens(session, auth.find_user(session, name), services.clock.now())
     except ServiceError as exc:
-        err.print(f"[red]refused:[/red] {exc.detail}")
-        raise typer.Exit(1) from None
+        _refuse(exc.detail)
     print(f"revoked {count} token(s) of {name}")
 
 
@@ -292,8 +323,7 @@ def _refused(exc: Exception) -> typer.Exit:
     from .errors import ServiceError
 
     detail = exc.detail if isinstance(exc, ServiceError) else str(exc)
-    for p in detail if isinstance(detail, list) else [{"msg": detail}]:
-        err.print(f"[red]refused:[/red] {p['msg']}", highlight=False)
+    err.print(f"[red]Refused:[/red] {sentence(detail)}", highlight=False, soft_wrap=True)
     return typer.Exit(1)
 
 

@@ -31,10 +31,17 @@ def test_migrate_user_add_prints_the_token_last_and_audit_verifies(tmp_path: Pat
     with sqlite3.connect(tmp_path / "cli.db") as db:
         stored = db.execute("select token_hash from api_tokens").fetchone()[0]
     assert token not in stored
-    refused = jiuzhu(tmp_path, "user", "add", "wang", "--role", "township", "--region", "220283101000", check=False)
-    assert refused.returncode != 0 and "already exists" in refused.stderr
-    assert jiuzhu(tmp_path, "user", "add", "x", "--role", "king", "--region", "220283101000", check=False).returncode != 0
-    assert jiuzhu(tmp_path, "user", "revoke", "wang").stdout.startswith("revoked 1")
+    again = jiuzhu(tmp_path, "user", "add", "wang", "--role", "township", "--region", "220283101000", check=False)
+    assert again.returncode == 1 and again.stdout.strip() == ("User wang already exists; nothing was changed. "
+                                                              "For a new token: jiuzhu user token wang")
+    assert jiuzhu(tmp_path, "user", "token", "wang").stdout.strip().splitlines()[-1].startswith("jz_")
+    bad = jiuzhu(tmp_path, "user", "add", "x", "--role", "king", "--region", "22028310100", check=False)
+    assert bad.returncode == 1 and "Refused: Role must be one of village" in bad.stderr
+    assert "{" not in bad.stderr and "[" not in bad.stderr.replace("[red]", "")
+    missing = jiuzhu(tmp_path, "user", "token", "nobody", check=False)
+    assert missing.returncode == 1 and "Refused: No user 'nobody'." in missing.stderr
+    assert jiuzhu(tmp_path, "--version").stdout.strip() == "jiuzhu 1.0.0"
+    assert jiuzhu(tmp_path, "user", "revoke", "wang").stdout.startswith("revoked 2")
     assert jiuzhu(tmp_path, "audit", "verify").stdout.splitlines()[-1] == "ok"
 
 
@@ -57,11 +64,18 @@ def test_demo_seeds_cases_at_several_stages_and_prints_tokens(tmp_path: Path, mo
     with sqlite3.connect(tmp_path / "cli.db") as db:
         statuses = dict(db.execute("select status, count(*) from cases group by status").fetchall())
         positions = {r[0] for r in db.execute("select element_id from case_positions")}
-    assert statuses == {"active": 6, "approved": 1}
-    assert {"accept", "home_visit", "publicity", "confirm", "paperwork_deadline"} <= positions
+    assert statuses == {"active": 9, "approved": 1}
+    assert {"accept", "home_visit", "publicity", "confirm", "paperwork_deadline", "review"} <= positions
     with sqlite3.connect(tmp_path / "cli.db") as db:
         kinds = {r[0] for r in db.execute("select kind from cases")}
-    assert kinds == {"dibao", "tekun", "linshi"}
+        overdue = db.execute("select count(*) from audit_events where type = 'case.overdue'").fetchone()[0]
+    assert kinds == {"dibao", "tekun", "linshi"} and overdue == 1
+    for page in ("/supervision   (county) jz_", "/designer   (designer) jz_", "/docs   (admin) jz_", "/view   (township) jz_"):
+        assert page in out, (page, out)
+    again = jiuzhu(tmp_path, "demo").stdout
+    assert "demo users already exist" in again and "demo cases already exist (10): none added" in again
+    with sqlite3.connect(tmp_path / "cli.db") as db:
+        assert db.execute("select count(*) from cases").fetchone()[0] == 10
 
 
 def test_deploy_refuses_a_broken_diagram_with_the_reason(tmp_path: Path) -> None:

@@ -36,6 +36,7 @@ def add_working_days(
 
 @router.get("/{year}", response_model=YearOut, responses={401: {}, 422: {}})
 def get_year(year: Year, services: ServicesDep, session: SessionDep, user: CurrentUser) -> YearOut:
+    """A year's holidays and adjusted working weekends (调休), and where they come from."""
     schedule = services.calendars.get(session).schedule(year)
     published = schedule.source != PACKAGE_SOURCE
     return YearOut(year=year, holidays=sorted(schedule.holidays), workdays=sorted(schedule.workdays), source=schedule.source,

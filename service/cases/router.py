@@ -70,6 +70,7 @@ def list_cases(
 
 @router.get("/{case_id}", response_model=CaseOut, responses=ERRORS)
 def get_case(case_id: CaseId, services: ServicesDep, session: SessionDep, user: CurrentUser, now: NowDep) -> CaseOut:
+    """One case: its positions, open tasks and deadlines (404 outside your region)."""
     return _out(services, session, user, now, case_id)
 
 

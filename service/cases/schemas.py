@@ -84,6 +84,9 @@ class Person(BaseModel):
 
 
 class Member(Person):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"example": {
+        "name": "李四", "id_number": "110105195001010012", "relation": "spouse"}})
+
     relation: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)] = Field(
         description="relation to the applicant: spouse, child, parent, ..."
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import Boolean, Integer, LargeBinary, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from ..db import Base, UTCDateTime
@@ -24,3 +24,5 @@ class Definition(Base):
     xml: Mapped[bytes] = deferred(mapped_column(LargeBinary))
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     deployed_by: Mapped[str] = mapped_column(String(100))
+    note: Mapped[str | None] = mapped_column(Text, default=None)  # the designer's change note
+    layout_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # same process, new layout

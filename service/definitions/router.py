@@ -4,25 +4,29 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Path, UploadFile
+from fastapi import APIRouter, File, Form, Path, Query, UploadFile
 from fastapi.responses import Response
 
 from ..auth.service import require_role
 from ..clock import local_date
 from ..deps import CurrentUser, NowDep, ServicesDep, SessionDep
+from ..engine import ProcessError
 from ..engine.loader import MAX_BYTES
-from ..errors import Invalid
+from ..engine.version_migration import compare
+from ..errors import Conflict, Invalid, NotFound
 from . import whatif
 from .models import Definition
 from .schemas import (
     DefinitionList,
     DefinitionOut,
     DeployOut,
+    ElementChange,
     ValidationOut,
+    VersionDiffOut,
     VersionOut,
     WhatIfOut,
 )
-from .service import Registry
+from .service import MAX_NOTE, Registry
 
 router = APIRouter(prefix="/api/v1/processes", tags=["processes"])
 DESIGNERS = ("designer", "admin")
@@ -40,7 +44,7 @@ def read_upload(file: UploadFile) -> bytes:
 
 def _version(d: Definition) -> VersionOut:
     return VersionOut(version=d.version, name=d.name, checksum=d.checksum, filename=d.filename,
-                      deployed_at=d.deployed_at, deployed_by=d.deployed_by)
+                      deployed_at=d.deployed_at, deployed_by=d.deployed_by, note=d.note, layout_only=d.layout_only)
 
 
 @router.get("", response_model=DefinitionList, responses={401: {}})
@@ -56,18 +60,22 @@ def list_definitions(session: SessionDep, user: CurrentUser) -> DefinitionList:
 
 @router.post("", status_code=201, response_model=DeployOut, responses={401: {}, 403: {}, 409: {}, **REFUSED})
 def deploy(services: ServicesDep, session: SessionDep, user: CurrentUser, now: NowDep,
-           file: Annotated[UploadFile, UploadDoc]) -> DeployOut:
+           file: Annotated[UploadFile, UploadDoc],
+           note: Annotated[str | None, Form(max_length=MAX_NOTE, description="the change note kept with the version")] = None,
+           ) -> DeployOut:
     """Deploy a BPMN or DMN file as the next version of its key (designer).
 
-    New cases start on the newest version; running cases stay on theirs unless migrated. A file
-    identical to the newest version of its key creates nothing: that version is answered with
-    ``created: false``.
+    New cases start on the newest version; running cases stay on theirs unless migrated. The file
+    is compared with the newest version of its key in canonical form (what the process does, then
+    its layout), not byte by byte: one that differs only in serialisation — attribute order,
+    namespace prefixes, whitespace, the exporter — creates nothing and that version is answered
+    with ``created: false``; one whose layout alone changed is a new version with ``layout_only``.
     """
     require_role(user, *DESIGNERS)
-    done = services.registry.deploy(session, read_upload(file), file.filename or "upload", user.name, now)
+    done = services.registry.deploy(session, read_upload(file), file.filename or "upload", user.name, now, note)
     d = done.definition
     out = DeployOut(key=d.key, version=d.version, type=d.file_type, name=d.name, checksum=d.checksum,  # type: ignore[arg-type]
-                    created=done.created)
+                    created=done.created, layout_only=d.layout_only and done.created, note=d.note)
     return out
 
 
@@ -80,7 +88,8 @@ def validate(services: ServicesDep, session: SessionDep, user: CurrentUser, now:
     checked = services.registry.check(session, data, now)
     newest = checked.newest.version if checked.newest else None
     return ValidationOut(key=checked.key, type=checked.kind, name=checked.name, checksum=checked.checksum,  # type: ignore[arg-type]
-                         newest_version=newest, unchanged=checked.unchanged,
+                         newest_version=newest, unchanged=checked.unchanged, layout_only=checked.layout_only,
+                         same_as=newest if checked.unchanged else None,
                          would_deploy_as=newest if checked.unchanged and newest else (newest or 0) + 1)
 
 
@@ -92,6 +101,25 @@ def version_xml(key: Key, version: Annotated[int, Path(ge=1, le=1_000_000)], ses
     return Response(definition.xml, media_type="application/xml", headers={
         "Content-Disposition": f'attachment; filename="{name}"', "X-Content-Type-Options": "nosniff",
         "Content-Security-Policy": "default-src 'none'; sandbox"})
+
+
+@router.get("/{key}/diff", response_model=VersionDiffOut, responses={401: {}, 404: {}, 409: {}})
+def version_diff(key: Key, session: SessionDep, services: ServicesDep, user: CurrentUser,
+                 from_version: Annotated[int, Query(ge=1, le=1_000_000, description="the older version")],
+                 to_version: Annotated[int, Query(ge=1, le=1_000_000, description="the newer version")]) -> VersionDiffOut:
+    """The elements added, removed and changed between two versions of a process (the migration diff)."""
+    if Registry.get(session, key, from_version).file_type != "bpmn":
+        raise NotFound(f"'{key}' is a decision table; compare its rows in the table editor")
+    old, new = services.registry.meta(session, key, from_version), services.registry.meta(session, key, to_version)
+    try:
+        plan = compare(old, new)
+    except ProcessError as exc:
+        raise Conflict(exc.reason) from None
+
+    def out(items: list[Any]) -> list[ElementChange]:
+        return [ElementChange(element_id=e.element_id, name=e.name, attributes=list(e.attributes)) for e in items]
+    return VersionDiffOut(key=key, from_version=from_version, to_version=to_version,
+                          added=out(plan.added), removed=out(plan.removed), changed=out(plan.changed))
 
 
 @router.post("/{key}/what-if", response_model=WhatIfOut, responses={401: {}, 403: {}, 404: {}, **REFUSED})

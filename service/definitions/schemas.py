@@ -19,6 +19,8 @@ class VersionOut(BaseModel):
     filename: str
     deployed_at: Instant
     deployed_by: str
+    note: str | None = Field(default=None, description="the designer's change note given at deploy")
+    layout_only: bool = Field(default=False, description="the process is the previous version's; only the layout changed")
 
 
 class DefinitionOut(BaseModel):
@@ -38,14 +40,17 @@ class DefinitionList(BaseModel):
 class DeployOut(BaseModel):
     model_config = ConfigDict(json_schema_extra={"example": {
         "key": "delegation", "version": 2, "type": "dmn", "name": "审核确认权限 who confirms", "created": True,
-        "checksum": "9f2c…"}})
+        "checksum": "9f2c…", "layout_only": False, "note": "县级确认改为乡镇确认（舒兰市 2023 年方案）"}})
 
     key: str
     version: int
     type: FileType
     name: str
     checksum: str
-    created: bool = Field(description="false when the file is identical to the newest version, which is returned")
+    created: bool = Field(description="false when the file means the same as the newest version (same process and "
+                                      "layout, whatever the serialisation), which is returned")
+    layout_only: bool = Field(default=False, description="a new version whose process is the previous one's; only the layout changed")
+    note: str | None = None
 
 
 class ValidationOut(BaseModel):
@@ -58,7 +63,10 @@ class ValidationOut(BaseModel):
     checksum: str
     newest_version: int | None = Field(description="the version deployed now, or null for a new key")
     would_deploy_as: int = Field(description="the version deploying it would create (the newest when unchanged)")
-    unchanged: bool
+    unchanged: bool = Field(description="the same process and layout as the newest version (serialisation aside): "
+                                        "deploying creates nothing")
+    same_as: int | None = Field(default=None, description="the version it is the same as, when unchanged")
+    layout_only: bool = Field(default=False, description="the same process as the newest version with another layout")
 
 
 class MigrateIn(BaseModel):
@@ -75,6 +83,22 @@ class ElementChange(BaseModel):
     element_id: str
     name: str = ""
     attributes: list[str] = Field(default_factory=list, description="what changed in the element's definition")
+
+
+class VersionDiffOut(BaseModel):
+    """What changed from one version of a process to another, element by element."""
+
+    model_config = ConfigDict(json_schema_extra={"example": {
+        "key": "dibao", "from_version": 1, "to_version": 2,
+        "added": [{"element_id": "second_review", "name": "复核", "attributes": []}], "removed": [],
+        "changed": [{"element_id": "eligible_gateway", "name": "符合条件？", "attributes": ["cond_task_specs"]}]}})
+
+    key: str
+    from_version: int
+    to_version: int
+    added: list[ElementChange]
+    removed: list[ElementChange]
+    changed: list[ElementChange]
 
 
 class TaskEffect(BaseModel):

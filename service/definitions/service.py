@@ -30,22 +30,31 @@ from ..engine.loader import (
     parse_xml,
 )
 from ..errors import Conflict, Invalid, NotFound
+from .canonical import canonical
+from .messages import problem_out
 from .models import Definition
 
 
 @dataclass(frozen=True)
 class Checked:
-    """A file that passed every check: what it is and the version it would follow."""
+    """A file that passed every check: what it is and how it compares with the newest version."""
 
     kind: str
     key: str
     name: str
     checksum: str
     newest: Definition | None
+    same_process: bool = False  # the newest version's canonical process is this one's
+    same_layout: bool = False
 
     @property
     def unchanged(self) -> bool:
-        return self.newest is not None and self.newest.checksum == self.checksum
+        """Nothing but serialisation differs from the newest version: deploying it creates nothing."""
+        return self.same_process and self.same_layout
+
+    @property
+    def layout_only(self) -> bool:
+        return self.same_process and not self.same_layout
 
 
 @dataclass(frozen=True)
@@ -54,11 +63,21 @@ class Deployed:
     created: bool
 
 
-def invalid(exc: DefinitionInvalid, field: str = "file") -> Invalid:
-    return Invalid([
-        {"loc": ["body", field], "msg": p.reason, "type": "definition_invalid", "element_id": p.element_id}
-        for p in exc.problems
-    ])
+MAX_NOTE = 2000
+
+
+def element_names(data: bytes) -> dict[str, str]:
+    """Element ids and their labels, to name the elements a refusal is about."""
+    try:
+        root = parse_xml(data)
+    except DefinitionInvalid:
+        return {}
+    return {str(n.get("id")): str(n.get("name")) for n in root.iter() if isinstance(n.tag, str) and n.get("id") and n.get("name")}
+
+
+def invalid(exc: DefinitionInvalid, field: str = "file", data: bytes = b"") -> Invalid:
+    names = element_names(data) if data else {}
+    return Invalid([problem_out(p, names, field) for p in exc.problems])
 
 
 class Registry:
@@ -172,21 +191,33 @@ class Registry:
                 compiled = compile_bpmn(data, decisions, self.known_functions, self.probe, now)
                 key, name = compiled.key, compiled.name
         except DefinitionInvalid as exc:
-            raise invalid(exc) from None
+            raise invalid(exc, data=data) from None
         newest = self.newest(session, key)
-        if newest is not None and newest.file_type != kind:
+        if newest is None:
+            return Checked(kind, key, name, checksum(data), None)
+        if newest.file_type != kind:
             raise invalid(DefinitionInvalid([Problem(key, f"'{key}' is already deployed as a {newest.file_type.upper()} file")]))
-        return Checked(kind, key, name, checksum(data), newest)
+        mine, theirs = canonical(data), canonical(newest.xml)
+        return Checked(kind, key, name, checksum(data), newest, same_process=mine.semantics == theirs.semantics,
+                       same_layout=mine.layout == theirs.layout)
 
-    def deploy(self, session: Session, data: bytes, filename: str, actor: str, now: datetime) -> Deployed:
-        """Check and store a file as the next version of its key; identical to the newest → that version."""
+    def deploy(self, session: Session, data: bytes, filename: str, actor: str, now: datetime, note: str | None = None) -> Deployed:
+        """Check and store a file as the next version of its key.
+
+        A file whose canonical form (process and layout) is the newest version's creates nothing and
+        answers that version; a change of layout alone is stored as a version marked ``layout_only``.
+        """
+        note = (note or "").strip() or None
+        if note is not None and len(note) > MAX_NOTE:
+            raise Invalid(f"the change note is longer than {MAX_NOTE} characters", ("body", "note"))
         checked = self.check(session, data, now)
         kind, key, name, digest, newest = checked.kind, checked.key, checked.name, checked.checksum, checked.newest
-        if newest is not None and newest.checksum == digest:
+        if newest is not None and checked.unchanged:
             return Deployed(newest, created=False)
         definition = Definition(
             key=key, version=(newest.version + 1) if newest else 1, file_type=kind, name=name[:200],
             checksum=digest, filename=filename[:200], xml=data, deployed_at=now, deployed_by=actor,
+            note=note, layout_only=checked.layout_only,
         )
         session.add(definition)
         try:
@@ -195,7 +226,8 @@ class Registry:
         except IntegrityError:
             raise Conflict(f"another deployment of '{key}' happened at the same time; try again") from None
         audit.record(session, case=None, at=now, actor=actor, type="definition.deployed",
-                     element_id=key, data={"key": key, "version": definition.version, "file": filename, "checksum": digest})
+                     element_id=key, data={"key": key, "version": definition.version, "file": filename, "checksum": digest,
+                           "layout_only": checked.layout_only, "note": note})
         return Deployed(definition, created=True)
 
     def deploy_directory(self, session: Session, directory: Path, actor: str, now: datetime) -> list[Deployed]:

@@ -39,6 +39,16 @@ MAX_DAYS = 3660
 Probe = Callable[[str, str | None], Any]
 """Evaluates an expression that reads no case data, as the host would (under every rule pack) for a
 process key or decision (None): the value, or an ExpressionError saying why it does not evaluate."""
+# Lanes may be named in Chinese; each name maps to the role whose users do the lane's tasks.
+LANE_ROLES = {"村（居）委会": "village", "乡镇（街道）": "township", "县级民政部门": "county"}
+
+
+def lane_role(name: str | None) -> str | None:
+    """The role a lane stands for (its English role name or its Chinese name), else the name as written."""
+    if name is None:
+        return None
+    cleaned = name.strip().replace("(", "（").replace(")", "）")
+    return cleaned if cleaned in CASEWORKERS else LANE_ROLES.get(cleaned, name)
 
 _EXPRESSION_TAGS = {
     (BPMN_NS, "conditionExpression"),
@@ -232,9 +242,10 @@ def _role_problems(user_tasks: Mapping[str, UserTaskInfo]) -> list[Problem]:
             continue
         if info.lane is None:
             problems.append(Problem(info.element_id, "user task has no role: put it in a lane named "
-                                    f"{' / '.join(CASEWORKERS)} or give it <jiuzhu:role>"))
+                                    f"{' / '.join(LANE_ROLES)} (or {' / '.join(CASEWORKERS)}) or give it <jiuzhu:role>"))
         elif info.lane not in CASEWORKERS:
-            problems.append(Problem(info.element_id, f"lane '{info.lane}' is not a role ({', '.join(CASEWORKERS)})"))
+            problems.append(Problem(info.element_id, f"lane '{info.lane}' is not a role ({', '.join(LANE_ROLES)}; "
+                                                     f"or {', '.join(CASEWORKERS)})"))
     return problems
 
 
@@ -352,7 +363,7 @@ def _attach_lanes(user_tasks: dict[str, UserTaskInfo], spec: BpmnProcessSpec) ->
     out = {}
     for element_id, info in user_tasks.items():
         out[element_id] = UserTaskInfo(
-            element_id=info.element_id, name=info.name, lane=lanes.get(element_id),
+            element_id=info.element_id, name=info.name, lane=lane_role(lanes.get(element_id)),
             role_expression=info.role_expression, deadline=info.deadline, form=info.form, checks=info.checks,
         )
     return out

@@ -34,7 +34,7 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 from . import expressions, limits
-from .loader import CompiledProcess
+from .loader import CompiledProcess, lane_role
 from .model import (
     CheckFailed,
     Happened,
@@ -379,7 +379,7 @@ class Instance:
 
     def _ready(self, task: Task, element_id: str) -> ReadyTask:
         info = self.process.user_tasks.get(element_id)
-        role = info.lane if info else getattr(task.task_spec, "lane", None)
+        role = info.lane if info else lane_role(getattr(task.task_spec, "lane", None))
         stage_days, unit = None, None
         if info and info.role_expression:
             role = str(self._evaluate(task, info.role_expression))

@@ -87,12 +87,27 @@ def plan(instance: Instance, target: CompiledProcess) -> MigrationPlan:
     return _plan(instance, _diffs(instance, target)[0])
 
 
-def _plan(instance: Instance, spec_diff: SpecDiff) -> MigrationPlan:
-    result = MigrationPlan(
+def _elements(spec_diff: SpecDiff) -> MigrationPlan:
+    return MigrationPlan(
         added=sorted((_element(s) for s in spec_diff.added if _bpmn(s)), key=lambda e: e.element_id),
         removed=sorted((_element(s) for s in spec_diff.removed if _bpmn(s)), key=lambda e: e.element_id),
         changed=sorted((_element(s, c) for s, c in spec_diff.changed.items() if _bpmn(s)), key=lambda e: e.element_id),
     )
+
+
+def compare(old: CompiledProcess, new: CompiledProcess) -> MigrationPlan:
+    """The elements added, removed and changed from one version of a process to another (no steps)."""
+    try:
+        result = _elements(SpecDiff(_SERIALIZER.registry, old.spec, new.spec))
+    except Exception as exc:  # noqa: BLE001 - an alignment failure is a refusal, not a crash
+        raise ProcessError(None, f"the versions cannot be compared: {type(exc).__name__}: {exc}") from None
+    renamed = {e.element_id: e.name for e in new.elements.values()}  # a changed element is shown as it is now
+    result.changed = [ElementDiff(e.element_id, renamed.get(e.element_id) or e.name, e.attributes) for e in result.changed]
+    return result
+
+
+def _plan(instance: Instance, spec_diff: SpecDiff) -> MigrationPlan:
+    result = _elements(spec_diff)
     changed = {s.bpmn_id: set(c) for s, c in spec_diff.changed.items() if _bpmn(s)}
     removed = {e.element_id for e in result.removed}
     for task in instance.workflow.get_tasks(state=TaskState.COMPLETED | TaskState.READY | TaskState.WAITING):

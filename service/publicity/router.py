@@ -7,7 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from ..clock import local_date
+from ..dates import month_bounds
 from ..deps import NowDep, ServicesDep, SessionDep
+from ..errors import Invalid, problem
 from . import longterm
 from .schemas import Decision, DecisionPage, Listed, ListedPage, Notice, NoticePage
 from .service import in_publicity
@@ -50,5 +52,9 @@ def decisions(
 ) -> DecisionPage:
     """The month's confirmed decisions (all three kinds, with linshi amounts; emergency linshi after the fact when
     the pack says so). No token."""
+    try:
+        month_bounds(month)
+    except ValueError:  # a month the calendar cannot hold (0000-01, 9999-12)
+        raise Invalid([problem(("query", "month"), "must be a month YYYY-MM")]) from None
     items, total = longterm.decisions(session, services.rules, local_date(now), month, region, page, page_size)
     return DecisionPage(items=[Decision.model_validate(i) for i in items], total=total)

@@ -41,6 +41,7 @@ def my_queue(
 
 @router.get("/{task_id}", response_model=TaskOut, responses={401: {}, 404: {}})
 def get_task(task_id: TaskId, services: ServicesDep, session: SessionDep, user: CurrentUser, now: NowDep) -> TaskOut:
+    """One task with its form and stage deadline (404 outside your region)."""
     task = service.load(session, user, task_id)
     return service.task_out(services.registry, session, task, load_case(session, user, task.case_id), local_date(now))
 

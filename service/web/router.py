@@ -15,6 +15,8 @@ from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
+from . import openapi
+
 HERE = Path(__file__).resolve().parent
 PAGES = HERE / "pages"
 # bpmn-js draws with inline styles; scripts, fonts and data come only from this origin.
@@ -27,11 +29,20 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-cache",
 }
 
+# The API documentation pages: Swagger UI and ReDoc draw with inline styles, ReDoc searches in a blob worker.
+DOCS_HEADERS = SECURITY_HEADERS | {
+    "Content-Security-Policy": SECURITY_HEADERS["Content-Security-Policy"] + "; worker-src 'self' blob:",
+}
+
 router = APIRouter(include_in_schema=False)
 
 
 def _page(name: str) -> FileResponse:
     return FileResponse(PAGES / name, media_type="text/html; charset=utf-8", headers=SECURITY_HEADERS)
+
+
+def _docs_page(name: str) -> FileResponse:
+    return FileResponse(PAGES / name, media_type="text/html; charset=utf-8", headers=DOCS_HEADERS)
 
 
 @router.get("/")
@@ -65,4 +76,5 @@ def publicity() -> FileResponse:
 
 def install(app: FastAPI) -> None:
     app.include_router(router)
+    openapi.install(app, _docs_page)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

@@ -135,6 +135,7 @@ MATRIX = [
     Endpoint("POST", "/api/v1/processes/validate", ("designer", "admin"), files=dmn_upload, scoped="none"),
     Endpoint("GET", "/api/v1/processes/{key}/versions/{version}/xml", ALL, lambda api: {"key": "dibao", "version": 1},
              scoped="none"),
+    Endpoint("GET", "/api/v1/processes/{key}/diff", ALL, lambda api: {"key": "dibao"}, scoped="none"),
     Endpoint("POST", "/api/v1/processes/{key}/what-if", ("designer", "county", "admin"), lambda api: {"key": "dibao"},
              files=dmn_upload, scoped="none"),
     Endpoint("GET", "/api/v1/supervision/overdue", ("county", "admin"), scoped="list"),
@@ -169,6 +170,7 @@ MATRIX = [
 QUERIES = {
     "/api/v1/calendar/add-working-days": "?start=2026-09-30&days=5",
     "/api/v1/reports/monthly": "?month=2026-11",
+    "/api/v1/processes/{key}/diff": "?from_version=1&to_version=1",
 }
 # Routes whose access is tested elsewhere (the test clock exists only with JIUZHU_FAKE_CLOCK=1).
 # Role service (an integration with its topics) is tested in tests/external: the workers' calls and messages.

@@ -36,7 +36,8 @@ def test_start_up_deployed_the_repository_and_lists_versions(api: Api) -> None:
 def test_a_new_file_is_the_next_version_and_an_identical_one_is_not(api: Api, database_url: str) -> None:
     first = deploy(api, one_task(), "p.bpmn")
     assert first.status_code == 201, first.text
-    assert first.json() | {"checksum": ""} == {"key": "p", "version": 1, "type": "bpmn", "name": "p", "checksum": "", "created": True}
+    assert first.json() | {"checksum": ""} == {"key": "p", "version": 1, "type": "bpmn", "name": "p", "checksum": "", "created": True,
+                                                  "layout_only": False, "note": None}
     again = deploy(api, one_task(), "p-copy.bpmn")
     assert again.status_code == 201 and again.json()["version"] == 1 and again.json()["created"] is False
     changed = deploy(api, one_task(condition="1 > 0"), "p.bpmn")
@@ -82,7 +83,8 @@ def test_validate_checks_without_deploying(api: Api, database_url: str) -> None:
     ok = deploy(api, county_delegation(), "delegation.dmn", path="/api/v1/processes/validate")
     assert ok.status_code == 200, ok.text
     assert ok.json() | {"checksum": ""} == {"valid": True, "key": "delegation", "type": "dmn", "name": "审核确认权限 who confirms",
-                                            "checksum": "", "newest_version": 1, "would_deploy_as": 2, "unchanged": False}
+                                            "checksum": "", "newest_version": 1, "would_deploy_as": 2, "unchanged": False,
+                                            "same_as": None, "layout_only": False}
     same = deploy(api, DELEGATION, "delegation.dmn", path="/api/v1/processes/validate").json()
     assert same["unchanged"] is True and same["would_deploy_as"] == 1
     bad = deploy(api, one_task(lane="Lane_1"), path="/api/v1/processes/validate")

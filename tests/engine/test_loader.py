@@ -40,6 +40,13 @@ def test_dibao_loads_with_the_api_element_ids_and_forms() -> None:
     assert process.user_tasks["appraisal"].lane == "village"
 
 
+def test_lanes_named_in_chinese_are_roles() -> None:
+    for name, role in (("村（居）委会", "village"), ("乡镇(街道)", "township"), ("县级民政部门", "county"), ("county", "county")):
+        assert load(one_task(lane=name)).user_tasks["task"].lane == role, name
+    assert refusal(one_task(lane="民政局")) == [("task", "lane '民政局' is not a role (村（居）委会, 乡镇（街道）, 县级民政部门; "
+                                                       "or village, township, county)")]
+
+
 def test_dibao_has_diagram_interchange_for_every_element() -> None:
     text = (PROCESSES / "dibao.bpmn").read_text(encoding="utf-8")
     process = load(text.encode())

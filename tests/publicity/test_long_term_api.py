@@ -117,3 +117,9 @@ def test_no_public_answer_ever_holds_a_minors_name(api: Api) -> None:
     assert len(answers) >= 10
     for text in answers:
         assert MINOR_SURNAME not in text and MINOR not in text and MINOR_MEMBER not in text
+
+
+def test_a_month_the_calendar_cannot_hold_is_422(api: Api) -> None:
+    for month in ("0000-01", "9999-12"):
+        answer = api.client.get(f"/api/v1/publicity/decisions?month={month}&region=220283101")
+        assert answer.status_code == 422 and answer.json()["detail"][0]["loc"] == ["query", "month"], answer.text

@@ -99,7 +99,7 @@ def site(browser: Any, tmp_path_factory: pytest.TempPathFactory, local_limits_pr
 
 @pytest.fixture
 def page(browser: Any, site: tuple[str, Api]) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
     opened = context.new_page()
     errors: list[str] = []
     opened.on("pageerror", lambda e: errors.append(str(e)))
@@ -192,6 +192,7 @@ def test_designer_deploys_a_modified_diagram(page: Any, site: tuple[str, Api]) -
     page.wait_for_selector(".notice.ok")
     assert "第 2 版" in page.inner_text(".notice.ok")
     page.click("#deploy")
+    page.click("#deploy-confirm")  # the change note is optional
     page.wait_for_selector("#deploy-result")
     assert "第 2 版" in page.inner_text("#deploy-result")
     shot(page, "designer-deployed")
@@ -225,12 +226,13 @@ def test_a_new_delegation_table_from_the_browser_routes_the_next_case(page: Any,
     login(page, base, api, "designer", "/designer")
     page.click("li[data-key=delegation] button[data-version='1']")
     page.wait_for_selector("#dmn-table")
-    page.fill("input[data-entry=r1_confirmer]", '"county"')
+    page.fill("textarea[data-entry=r1_confirmer]", '"county"')
     page.click("#what-if")
     page.wait_for_selector("#what-if-table")
     assert "乡镇 → 县级" in page.inner_text(f"#what-if-table tr[data-case='{running['id']}']")
     shot(page, "designer-what-if")
     page.click("#deploy")
+    page.click("#deploy-confirm")  # the change note is optional
     page.wait_for_selector("#deploy-result")
     assert "第 2 版" in page.inner_text("#deploy-result")
     following = api.create()

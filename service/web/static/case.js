@@ -1,7 +1,7 @@
 /* 案件流程图: the case's diagram, its tokens, its completed path, its deadlines, its open tasks and history. */
 (function () {
   "use strict";
-  const { api, el, describe, notice, mountAuth, loginPrompt, fmtDate, fmtTime, label } = window.Jiuzhu;
+  const { api, el, describe, notice, mountAuth, loginPrompt, fmtDate, fmtTime, fmtDeadline, label } = window.Jiuzhu;
   const main = document.getElementById("main");
   const caseId = Number((location.pathname.match(/\/cases\/(\d+)\/view/) || [])[1]);
 
@@ -15,7 +15,7 @@
     if (!c.due_on) return "未受理，期限未起算";
     if (c.status !== "active") return fmtDate(c.due_on);
     const left = c.working_days_left;
-    return `${fmtDate(c.due_on)}（${left >= 0 ? "剩余 " + left : "超期 " + -left} 个工作日）`;
+    return `${fmtDate(c.due_on)} 24:00 届满（${left >= 0 ? "剩余 " + left : "超期 " + -left} 个工作日）`;
   }
 
   function header(c) {
@@ -35,7 +35,7 @@
     return el("ul", { class: "tasks", id: "positions" }, c.positions.map((p) => {
       const t = tasks[p.element_id];
       const detail = t ? `办理人：${label("role", t.role)}　阶段期限：${fmtDate(t.due_on)}`
-        : `等待${p.kind === "timer" || p.kind === "event_gateway" ? "期限届满" : "事件"}：${p.due_at ? fmtTime(p.due_at) : "—"}`;
+        : `等待${p.kind === "timer" || p.kind === "event_gateway" ? "期限届满" : "事件"}：${p.due_at ? fmtDeadline(p.due_at) : "—"}`;
       return el("li", { "data-element": p.element_id },
         el("strong", { text: p.name }), el("span", { class: "hint", text: detail }),
         t && t.overdue ? el("span", { class: "badge red" }, "阶段逾期") : null);
@@ -72,7 +72,7 @@
       const due = task ? task.due_on : p.due_at;
       if (due) {
         const late = task ? task.overdue : new Date(p.due_at) < new Date();
-        const text = task ? `期限 ${fmtDate(due)}` : `届满 ${fmtTime(due).slice(0, -3)}`;
+        const text = task ? `期限 ${fmtDate(due).slice(5)}` : `届满 ${fmtDeadline(due, true)}`;
         const below = registry.get(p.element_id).type.endsWith("Task") ? -8 : -34;  // events carry their label below
         overlays.add(p.element_id, "jz-due", { position: { bottom: below, left: -4 }, html: `<div class="jz-due${late ? " late" : ""}">${text}</div>` });
       }

@@ -9,8 +9,18 @@
     type: { bpmn: "流程", dmn: "决策表" },
     event: {
       "case.created": "登记申请", "case.accepted": "正式受理", "task.completed": "办结环节", "timer.fired": "期限届满",
-      "deadline.extended": "延长期限", "objection.filed": "收到异议", "case.closed": "办结", "case.overdue": "逾期",
-      "case.migrated": "迁移流程版本", "case.incident": "异常", "case.withdrawn": "撤回",
+      "deadline.extended": "延长办理期限", "deadline.recomputed": "按新公布的节假日重算期限", "objection.filed": "收到异议",
+      "case.closed": "办结", "case.overdue": "超过法定办理期限", "case.migrated": "迁移流程版本", "case.incident": "流程异常",
+      "case.withdrawn": "撤回申请", "case.advance_paid": "先行救助已发放", "case.paperwork_overdue": "补办手续逾期",
+      "near_relative.registered": "近亲属备案登记", "spot_check.drawn": "抽取抽查样本", "spot_check.sampled": "被抽中核查",
+      "spot_check.completed": "抽查完成", "definition.deployed": "部署流程版本", "calendar.published": "公布节假日安排",
+      "beneficiary.created": "纳入救助对象", "beneficiary.recheck_requested": "申请复核", "beneficiary.recheck_started": "开始复核",
+      "beneficiary.recheck_ended": "复核结束", "beneficiary.continued": "复核：继续享受", "beneficiary.adjusted": "复核：调整金额",
+      "beneficiary.stopped": "复核：停止救助", "beneficiary.deceased": "救助对象死亡，停止救助",
+      "beneficiary.near_dibao": "认定为低保边缘家庭", "case.death_reported": "收到死亡信息", "application.reopened": "抽查后重新审核",
+      "full_review.opinion": "全面复核意见", "income.accounted": "核算家庭收入", "income.overridden": "调整收入核算结果",
+      "report.triaged": "监督举报分办", "payroll.generated": "生成发放名册", "payroll.section": "发放名册乡镇分册",
+      "payroll.issued": "发放名册定稿", "payroll.discarded": "作废名册草稿", "payroll.overpayment": "登记多发款项",
     },
   };
 
@@ -29,7 +39,7 @@
     const type = response.headers.get("content-type") || "";
     const body = type.includes("json") ? await response.json() : await response.text();
     if (!response.ok) {
-      if (response.status === 401) { sessionStorage.removeItem(KEY); }
+      if (response.status === 401) { sessionStorage.removeItem(KEY); window.dispatchEvent(new Event("jiuzhu:logged-out")); }
       throw new ApiError(response.status, body && body.detail !== undefined ? body.detail : body);
     }
     return body;
@@ -55,7 +65,8 @@
   function describe(error) {
     const detail = error && error.detail !== undefined ? error.detail : String(error);
     if (Array.isArray(detail)) {
-      return detail.map((p) => (p.element_id ? `[${p.element_id}] ` : "") + (p.msg || JSON.stringify(p)));
+      // a refusal of a diagram names its element (label and id) itself
+      return detail.map((p) => (p.element_id && p.type !== "definition_invalid" ? `[${p.element_id}] ` : "") + (p.msg || JSON.stringify(p)));
     }
     if (detail && typeof detail === "object") {
       const lines = [detail.msg || detail.reason || JSON.stringify(detail)];
@@ -88,6 +99,7 @@
       }
     }
     render();
+    window.addEventListener("jiuzhu:logged-out", render);  // a refused token: the header asks for one again
     if (token()) onReady();
   }
 
@@ -105,5 +117,21 @@
   }
   function label(group, key) { return (LABELS[group] && LABELS[group][key]) || key || "—"; }
 
-  window.Jiuzhu = { api, ApiError, el, describe, notice, mountAuth, loginPrompt, fmtDate, fmtTime, label, LABELS, token };
+  /** A deadline instant as people say it: midnight is the end of the day before ("2026-12-14 24:00"). */
+  function fmtDeadline(value, short) {
+    if (!value) return "—";
+    const d = new Date(value);
+    if (isNaN(d)) return String(value);
+    const parts = Object.fromEntries(new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit",
+      day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(d).map((p) => [p.type, p.value]));
+    let day = `${parts.year}-${parts.month}-${parts.day}`, time = `${parts.hour}:${parts.minute}`;
+    if (time === "00:00") {
+      const before = new Date(d.getTime() - 1);
+      day = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(before);
+      time = "24:00";
+    }
+    return `${short ? day.slice(5) : day} ${time}`;
+  }
+
+  window.Jiuzhu = { api, ApiError, el, describe, notice, mountAuth, loginPrompt, fmtDate, fmtTime, fmtDeadline, label, LABELS, token };
 })();

@@ -77,19 +77,19 @@
       const body = kids(this.table, "rule").map((rule, index) => {
         const changed = this.original.get(rule.getAttribute("id")) !== this.cells(rule).map(textOf).join("\u0001");
         const cell = (entry, cls) => el("td", { class: cls + (changed ? " changed" : "") },
-          el("input", { value: textOf(entry), size: Math.max(6, textOf(entry).length + 1), "data-entry": entry.getAttribute("id") || "", "aria-label": entry.getAttribute("id") || "",
+          el("textarea", { rows: 1, text: textOf(entry), spellcheck: "false", "data-entry": entry.getAttribute("id") || "", "aria-label": entry.getAttribute("id") || "",
             oninput: (e) => { this.setText(entry, e.target.value); e.target.closest("td").classList.add("changed"); } }));
         const desc = kid(rule, "description");
         return el("tr", { "data-rule": rule.getAttribute("id") },
           el("td", { class: "idx", text: String(index + 1) }),
           kids(rule, "inputEntry").map((e) => cell(e, "input")), kids(rule, "outputEntry").map((e) => cell(e, "output")),
-          el("td", { class: "desc" }, el("input", { value: desc ? desc.textContent : "", "aria-label": "说明", size: 28,
+          el("td", { class: "desc" }, el("textarea", { rows: 1, text: desc ? desc.textContent : "", "aria-label": "说明",
             oninput: (e) => this.setDescription(rule, e.target.value) })),
           el("td", { class: "ops" },
             el("button", { class: "btn small", title: "上移", onclick: () => this.move(rule, -1) }, "↑"),
             el("button", { class: "btn small", title: "下移", onclick: () => this.move(rule, 1) }, "↓"),
-            el("button", { class: "btn small", title: "在下方复制一条规则", onclick: () => this.addRule(rule) }, "复制"),
-            el("button", { class: "btn small", title: "删除规则", onclick: () => this.remove(rule) }, "删除")));
+            el("button", { class: "btn small", title: "在下方复制一条规则", onclick: () => this.addRule(rule) }, "⧉"),
+            el("button", { class: "btn small", title: "删除规则", onclick: () => this.remove(rule) }, "✕")));
       });
       this.host.replaceChildren(
         el("div", { class: "meta" }, el("strong", { text: this.decision.getAttribute("name") || this.decision.getAttribute("id") }),

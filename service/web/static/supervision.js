@@ -72,7 +72,7 @@
         el("td", { text: fmtDate(c.due_on) }),
         el("td", { class: "num", text: c.status === "overdue" ? `超期 ${c.working_days_over}` : `剩余 ${c.working_days_left}` }),
         el("td", { text: (c.stage || []).map((s) => STAGES[s] || s).join("、") || "—" }),
-        el("td", {}, el("a", { href: `/cases/${c.id}/view` }, "查看流程图"))))));
+        el("td", {}, el("a", { href: `/cases/${c.id}/view` }, "流程图"))))));
   }
 
   function render() {
