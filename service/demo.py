@@ -143,12 +143,16 @@ def _working_days_back(calendar: WorkingCalendar, today: date, count: int) -> da
     return day
 
 
-def _began(services: Services, scene: Scene, now: datetime) -> datetime:
+def _began(services: Services, scene: Scene, now: datetime) -> datetime | None:
+    """When the scene's case began; None when the demo region's pack has no such number (no stage limit)."""
     if scene.working_days_ago is None:
         return now - timedelta(days=scene.days_ago)
-    pack = services.rules.get(services.settings.default_rule_pack)
+    pack = services.rules.choose(VILLAGE, local_date(now))
     name, sign, offset = scene.working_days_ago.partition("+") if "+" in scene.working_days_ago else scene.working_days_ago.partition("-")
-    base = pack.limit_days(scene.kind, False) if name == "limit" else int(pack.value(name, scene.kind))
+    number = pack.limit_days(scene.kind, False) if name == "limit" else pack.value(name, scene.kind)
+    if not isinstance(number, int):
+        return None
+    base = number
     count = base + int(offset) if sign == "+" else base - int(offset)
     with services.sessions() as session:
         day = _working_days_back(services.calendars.get(session), local_date(now), count)
@@ -169,6 +173,8 @@ def _seed_cases(services: Services, township: User, now: datetime) -> list[tuple
     made = []
     for i, scene in enumerate(SCENES):
         at = _began(services, scene, now)
+        if at is None:
+            continue
         case_id = _create(services, township, scene, start * 10 + i, at)
         _advance(services, township, case_id, scene.steps, at)
         _advance(services, township, case_id, scene.later, now)
