@@ -76,7 +76,7 @@ def test_the_months_decisions_with_linshi_amounts_and_emergency_after_the_fact(a
 
 
 def test_linshi_in_publicity_shows_its_amount(api: Api) -> None:
-    case = api.create(case_payload("linshi", cause="疾病"))
+    case = api.create(case_payload("linshi", cause="serious_illness"))
     api.walk(case["id"], LS_INVESTIGATED + [("review", LS_ELIGIBLE)])
     [item] = api.client.get("/api/v1/publicity").json()["items"]
     assert (item["kind"], item["amount"]) == ("linshi", 1500)  # the proposed amount, no longer null
