@@ -52,6 +52,14 @@ _ROSTER: dict[str, Any] = {
     "total": 520, "checksum": "5b0f…", "late": False, "created_at": "2026-12-01T09:00:00+08:00",
     "issued_at": "2026-12-01T10:30:00+08:00", "page": 1, "page_size": 100}
 
+_EXTERNAL: dict[str, Any] = {
+    "id": "5b0c2f7e-8d1a-4c3e-9f60-2a7d1e4b9c11", "case_id": 1, "element_id": "info_check", "name": "信息核对", "topic": "provincial_check",
+    "status": "open", "worker_id": "platform-adapter-1", "lock_expires_at": "2026-11-02T09:05:00+08:00", "retries": None,
+    "retry_at": None, "failures": 0, "error": None, "created_at": "2026-11-02T09:00:00+08:00", "completed_at": None}
+_SUBSCRIPTION: dict[str, Any] = {
+    "id": 1, "name": "county-dashboard", "url": "https://dashboard.example/hooks/jiuzhu", "types": ["case.closed"],
+    "region": "220283000000", "active": True, "pending": 0, "failures": 0, "paused_until": None, "last_error": None,
+    "created_at": "2026-11-02T09:00:00+08:00"}
 EXAMPLES: dict[tuple[str, str], Any] = {
     ("GET", "/api/v1/cases"): {"items": [CASE], "total": 1, "page": 1, "page_size": 20},
     ("GET", "/api/v1/cases/{case_id}"): CASE,
@@ -143,4 +151,10 @@ EXAMPLES: dict[tuple[str, str], Any] = {
         "registered_at": "2026-11-05T10:00:00+08:00",
         "county_home_visit": {"status": "open", "due_on": "2026-11-19", "completed_at": None, "completed_by": None}}],
         "total": 1, "page": 1, "page_size": 20},
+    ("POST", "/api/v1/external-tasks/{task_id}/extend-lock"): _EXTERNAL,
+    ("POST", "/api/v1/external-tasks/{task_id}/retry"): {**_EXTERNAL, "status": "open", "worker_id": None, "lock_expires_at": None,
+                                                          "retries": 1, "failures": 3, "error": "省级平台无响应 (timeout)"},
+    ("GET", "/api/v1/external-tasks"): [_EXTERNAL],
+    ("GET", "/api/v1/webhooks"): [_SUBSCRIPTION],
+    ("DELETE", "/api/v1/webhooks/{subscription_id}"): {**_SUBSCRIPTION, "active": False},
 }

@@ -18,11 +18,12 @@ from ..factories import ACCEPT, INFO, VILLAGE, VISIT, Api, case_payload, residen
 from .live import healthy_during, live_server
 
 PACK = (Path(__file__).resolve().parents[2] / "processes" / "rules" / "shulan-2023.yaml").read_text(encoding="utf-8")
+assert "effective_from: 2023-07-28" in PACK and "numbers:\n" in PACK  # the attacks below edit these lines
 BAD_PACKS = {
-    "5000-digit integer": PACK.replace("investigation_days: 10", "investigation_days: " + "9" * 5000),
+    "5000-digit integer": PACK.replace("numbers:\n", "numbers:\n  investigation_days: " + "9" * 5000 + "\n", 1),
     "deep nesting": PACK + "\nextra: " + "[" * 50_000 + "]" * 50_000,
-    "2026-02-30": PACK.replace("effective_from: 2023-01-01", "effective_from: 2026-02-30"),
-    "hour 25": PACK.replace("effective_from: 2023-01-01", "effective_from: 2026-01-01T25:00:00"),
+    "2026-02-30": PACK.replace("effective_from: 2023-07-28", "effective_from: 2026-02-30"),
+    "hour 25": PACK.replace("effective_from: 2023-07-28", "effective_from: 2026-01-01T25:00:00"),
     "alias bomb": PACK.replace("numbers:", "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nnumbers:"),
 }
 

@@ -8,6 +8,9 @@
     status: { active: "办理中", approved: "已批准", rejected: "不予批准", withdrawn: "已撤回", terminated: "已终止" },
     type: { bpmn: "流程", dmn: "决策表" },
     event: {
+      "case.beyond_authority": "超出确认权限，报县级决定", "clock.set": "调整测试时钟", "crosscheck.hit": "重复享受比对命中",
+      "external_task.completed": "外部系统办结", "external_task.failed": "外部系统办理失败", "external_task.retried": "重试外部任务",
+      "message.received": "收到外部消息", "request.refused": "拒绝请求",
       "case.created": "登记申请", "case.accepted": "正式受理", "task.completed": "办结环节", "timer.fired": "期限届满",
       "deadline.extended": "延长办理期限", "deadline.recomputed": "按新公布的节假日重算期限", "objection.filed": "收到异议",
       "case.closed": "办结", "case.overdue": "超过法定办理期限", "case.migrated": "迁移流程版本", "case.incident": "流程异常",
