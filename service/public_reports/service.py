@@ -61,12 +61,19 @@ def receive(op: Operation, payload: ReportIn, client: str, limit: int, window_se
     if not _known_county(payload.region):
         raise Invalid([problem(("body", "region"), "不是有效的行政区划代码 not a known county code")])
     receipt = new_receipt()
+    # The case is the county's (seed 002 (二)2: the county's civil-affairs bureau takes reports): a report
+    # often concerns the very village or township that would otherwise read it, with the reporter's contact.
+    # The place it names stays in the report's facts and on its row.
+    county = payload.region[:6] + "000000"
     case = open_case(op, NewCase(
-        kind="report", purpose="report", process_key="public_report", region=payload.region, hukou="",
+        kind="report", purpose="report", process_key="public_report", region=county, hukou="",
         applicant_name="", applicant_id_number="", household=[],
         application={"receipt": receipt, "subject": payload.subject.strip(), "text": payload.text.strip(),
-                     "contact": (payload.contact or "").strip() or None},
-    ), {"kind": "report", "region": payload.region, "receipt": receipt})
+                     "contact": (payload.contact or "").strip() or None, "place": payload.region},
+    ), {"kind": "report", "region": county, "receipt": receipt})
+    # What the county reads when it triages (only the county reads this case).
+    case.facts = {**(case.facts or {}), "report": {"place": payload.region, "subject": payload.subject.strip(),
+                                                   "text": payload.text.strip(), "contact": (payload.contact or "").strip() or None}}
     op.session.add(PublicReport(receipt=receipt, case_id=case.id, region=payload.region, client=client, created_at=op.now))
     return receipt
 

@@ -38,13 +38,24 @@ def test_a_report_needs_no_token_and_answers_a_receipt_only(api: Api) -> None:
         assert secret not in response.text
     assert status(api, receipt).json() == {"status": "received"}
     case = api.case(_case_id(api, receipt), "county")
-    assert (case["purpose"], case["kind"], case["region"], case["status"]) == ("report", "report", VILLAGE, "active")
+    assert (case["purpose"], case["kind"], case["region"], case["status"]) == ("report", "report", VILLAGE[:6] + "000000", "active")
     [task] = case["tasks"]
     assert (task["element_id"], task["role"], task["due_on"]) == ("triage", "county", "2026-11-09")  # 5 working days
     queue = api.client.get("/api/v1/tasks?element_id=triage", headers=api.headers("county")).json()["items"]
     assert [t["case_id"] for t in queue] == [case["id"]]
     created = api.history(case["id"])[0]
     assert created["type"] == "case.created" and created["actor"] == "public"
+
+
+def test_a_report_is_the_countys_alone(api: Api) -> None:
+    """The village or township a report names never reads it (nor the reporter's contact)."""
+    case_id = _case_id(api, send(api).json()["receipt"])
+    report = api.case(case_id, "county")["facts"]["report"]
+    assert (report["place"], report["text"], report["contact"]) == (VILLAGE, REPORT["text"], REPORT["contact"])
+    for role in ("village", "township"):
+        assert api.client.get(f"/api/v1/cases/{case_id}", headers=api.headers(role)).status_code == 404
+        listed = api.client.get("/api/v1/cases?purpose=report", headers=api.headers(role)).json()
+        assert listed["total"] == 0 and REPORT["contact"] not in str(listed)
 
 
 @pytest.mark.parametrize(("body", "field"), [
@@ -137,3 +148,25 @@ def test_a_report_may_send_the_county_to_the_household(api: Api) -> None:
 def test_a_report_outside_the_county_is_not_seen(api: Api) -> None:
     receipt = send(api, {**REPORT, "region": "220284101001"}).json()["receipt"]
     assert api.client.get(f"/api/v1/cases/{_case_id(api, receipt)}", headers=api.headers("county")).status_code == 404
+
+
+def test_the_migration_moves_earlier_reports_to_their_county(api: Api) -> None:
+    """A report taken before the county owned them (its case in the reporter's village) moves to the county."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import update
+
+    from service.cases.models import Case
+    from service.startup import alembic_config
+
+    case_id = _case_id(api, send(api).json()["receipt"])
+    with api.services.sessions() as session, session.begin():
+        session.execute(update(Case).where(Case.id == case_id).values(region=VILLAGE, facts={}))
+    config = alembic_config(api.services.settings.database_url)
+    before = ScriptDirectory.from_config(config).get_revision("report_cases_county").down_revision
+    command.stamp(config, str(before))
+    command.upgrade(config, "report_cases_county")
+    command.stamp(config, "heads")
+    case = api.case(case_id, "county")
+    assert case["region"] == VILLAGE[:6] + "000000" and case["facts"]["report"]["place"] == VILLAGE
+    assert api.client.get(f"/api/v1/cases/{case_id}", headers=api.headers("village")).status_code == 404
