@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     public_report_limit: int = 5  # reports taken from one client per window (监督举报 is public: bound it)
     public_report_window_seconds: int = 3600
     public_report_max_bytes: int = 20_000  # a report's body; larger → 413
+    refusal_audit_per_minute: Annotated[int, Field(ge=1)] = 30  # refusals one caller writes to the audit log a minute
     log_level: str = "info"
     metrics_token: str | None = None  # when set, /metrics answers only "Authorization: Bearer <token>"
     # the audit log's MAC key, kept outside the database (README, "Security"): the secret, or a file holding it

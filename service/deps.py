@@ -14,6 +14,7 @@ from .audit import service as audit
 from .auth.models import User
 from .auth.service import authenticate
 from .errors import Forbidden, ServiceError, Unauthorized
+from .metrics import REFUSALS_UNRECORDED
 from .roles import SERVICE, SERVICE_PATHS
 from .services import Services
 
@@ -57,7 +58,13 @@ def _record_refusal(request: Request, services: ServicesDep, session: Session, r
             refusal.persist(session)
         if refusal.status in audit.REFUSALS:
             actor = getattr(request.state, "user", None) or "anonymous"
-            audit.record_refusal(session, get_now(request, services), actor, request.method, request.url.path, refusal)
+            now = get_now(request, services)
+            caller = services.refusals.caller(actor, request.client.host if request.client else None)
+            unrecorded = services.refusals.take(caller, now)
+            if unrecorded is None:
+                REFUSALS_UNRECORDED.inc()
+            else:
+                audit.record_refusal(session, now, actor, request.method, request.url.path, refusal, unrecorded)
         session.commit()
     except Exception:  # noqa: BLE001 - the refusal is answered even when its record cannot be written
         log.exception("could not record a %s refusal", refusal.status)

@@ -34,6 +34,7 @@ REQUESTS = Histogram(
 )
 TASKS_COMPLETED = Counter("jiuzhu_tasks_completed_total", "user tasks completed", ["kind", "element_id"])
 TIMERS_FIRED = Counter("jiuzhu_timers_fired_total", "timer events fired")
+REFUSALS_UNRECORDED = Counter("jiuzhu_refusals_unrecorded_total", "refusals over their caller's audit budget, counted but not written")
 TIMER_LATENESS = Histogram(
     "jiuzhu_timer_lateness_seconds", "how late a timer fired after its due time",
     buckets=(0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300),

@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from .audit import seal
+from .audit.refusals import RefusalBudget
 from .calendar.functions import FUNCTION_NAMES
 from .calendar.packfiles import load_book
 from .calendar.rules import RuleBook
@@ -51,6 +52,7 @@ class Services:
     calendars: CalendarStore = field(default_factory=CalendarStore)
     registry: Registry = field(default_factory=lambda: Registry(FUNCTION_NAMES))
     followers: Followers = field(default_factory=Followers)
+    refusals: RefusalBudget = field(default_factory=lambda: RefusalBudget(30))
 
     @classmethod
     def build(cls, settings: Settings, clock: Clock | None, register: Callable[[Followers], None]) -> Services:
@@ -67,4 +69,4 @@ class Services:
         register(followers)
         sessions.configure(info={FOLLOWERS: followers})  # what a session records, its followers hear (the outbox)
         return cls(settings=settings, engine=engine, sessions=sessions, clock=clock, rules=rules, registry=registry,
-                   followers=followers)
+                   followers=followers, refusals=RefusalBudget(settings.refusal_audit_per_minute))

@@ -73,12 +73,18 @@ def record(session: Session, *, case: Case | None, at: datetime, actor: str, typ
     return event
 
 
-def record_refusal(session: Session, at: datetime, actor: str, method: str, path: str, refusal: Exception) -> None:
-    """A refused request, on the system chain: who, what, and the status (ID numbers in it masked)."""
+def record_refusal(session: Session, at: datetime, actor: str, method: str, path: str, refusal: Exception,
+                   unrecorded: int = 0) -> None:
+    """A refused request, on the system chain: who, what, and the status (ID numbers in it masked).
+
+    ``unrecorded``: how many of this caller's refusals before it were over its budget and not written.
+    """
     status = getattr(refusal, "status", None)
     reason = mask_ids_in(str(getattr(refusal, "detail", refusal)))[:300]
-    record(session, case=None, at=at, actor=actor[:100], type="request.refused",
-           data={"status": status, "method": method, "path": mask_ids_in(path)[:200], "reason": reason})
+    data: dict[str, object] = {"status": status, "method": method, "path": mask_ids_in(path)[:200], "reason": reason}
+    if unrecorded:
+        data["unrecorded"] = unrecorded
+    record(session, case=None, at=at, actor=actor[:100], type="request.refused", data=data)
 
 
 def _utc(at: datetime) -> datetime:
