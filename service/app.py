@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -23,6 +23,7 @@ from .cases.router import router as cases_router
 from .clock import Clock
 from .config import Settings, get_settings
 from .definitions.router import router as definitions_router
+from .deps import no_unknown_query
 from .errors import ServiceError
 from .external.router import router as external_router
 from .followers import build_services
@@ -142,7 +143,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, *, 
             services.engine.dispose()
 
     app = FastAPI(title="Jiuzhu 救助", version="1.0.0", description=DESCRIPTION, lifespan=lifespan,
-                  docs_url=None, redoc_url=None)  # served from vendored files by web.install
+                  docs_url=None, redoc_url=None, dependencies=[Depends(no_unknown_query)])  # served from vendored files by web.install
     app.state.services = services
     _handlers(app)
     _body_limit(app, settings.max_body_bytes)
