@@ -25,6 +25,7 @@ from .clock import Clock
 from .config import Settings, get_settings
 from .definitions.router import router as definitions_router
 from .deps import no_unknown_query
+from .documents.router import router as documents_router
 from .errors import ServiceError
 from .external.router import router as external_router
 from .followers import build_services
@@ -99,9 +100,14 @@ def _handlers(app: FastAPI) -> None:
         return JSONResponse({"detail": "the database is busy; retry"}, status_code=503, headers={"Retry-After": "1"})
 
 
-def _body_limit(app: FastAPI, limit: int) -> None:
+_UPLOAD = re.compile(r"^/api/v1/cases/\d{1,10}/documents$")
+
+
+def _body_limit(app: FastAPI, default: int, upload: int) -> None:
+    """Bodies larger than ``default`` are refused (413) before they are read; a document upload may hold ``upload``."""
     @app.middleware("http")
     async def limit_body(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        limit = max(default, upload) if _UPLOAD.match(request.url.path) else default
         length = request.headers.get("content-length")
         if length is not None and (not length.isdigit() or int(length) > limit):
             return JSONResponse({"detail": f"request body larger than {limit} bytes"}, status_code=413)
@@ -147,12 +153,12 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, *, 
                   docs_url=None, redoc_url=None, dependencies=[Depends(no_unknown_query)])  # served from vendored files by web.install
     app.state.services = services
     _handlers(app)
-    _body_limit(app, settings.max_body_bytes)
+    _body_limit(app, settings.max_body_bytes, settings.document_max_bytes + 64 * 1024)  # room for the multipart framing
     metrics.install(app)
     routers = (cases_router, tasks_router, definitions_router, calendar_router, supervision_router, publicity_router,
                public_reports_router,
                beneficiaries_router, spotchecks_router, registers_router, income_router, payroll_router, admin_router, auth_router,
-               external_router, messages_router, outbox_router)
+               external_router, messages_router, outbox_router, documents_router)
     for router in routers:
         app.include_router(router)
     web.install(app)

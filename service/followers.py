@@ -21,7 +21,9 @@ the data with a 422:
 - a report's ``triage`` must name a beneficiary of its county (:mod:`service.public_reports`);
 - a ``review_batch`` needs an opinion on every decision it lists (:mod:`service.fullreview`);
 - a spot check of a refusal finds it consistent or wrongly refused, and only a refusal is wrongly
-  refused (:mod:`service.spotchecks`).
+  refused (:mod:`service.spotchecks`);
+- a form's ``document`` field names a document of the case, of its kind, for this task or the case
+  (:mod:`service.documents`).
 
 Followers of ``deaths.recorded`` (:data:`~service.registers.deaths.DEATHS_RECORDED`, people new on
 the death register), in this order:
@@ -50,6 +52,7 @@ from .cases.deaths import follow_deaths as flag_applications
 from .cases.workflow import CASE_CLOSED
 from .clock import Clock
 from .config import Settings
+from .documents.service import check_fields as check_document_fields
 from .events import Followers
 from .fullreview.service import check_batch, follow_batch_end
 from .messages.service import MESSAGE_RECEIVED
@@ -70,6 +73,7 @@ def register(followers: Followers) -> None:
     followers.follow(TASK_COMPLETING, check_triage)
     followers.follow(TASK_COMPLETING, check_batch)
     followers.follow(TASK_COMPLETING, check_conclusion)
+    followers.follow(TASK_COMPLETING, check_document_fields)
     followers.follow(DEATHS_RECORDED, suspend_beneficiaries)
     followers.follow(DEATHS_RECORDED, flag_applications)
     followers.follow(DEATHS_RECORDED, record_overpayments)

@@ -11,6 +11,7 @@ def load_all() -> None:
     from .calendar import models as calendar  # noqa: F401
     from .cases import models as cases  # noqa: F401
     from .definitions import models as definitions  # noqa: F401
+    from .documents import models as documents  # noqa: F401
     from .external import models as external  # noqa: F401
     from .fullreview import models as fullreview  # noqa: F401
     from .income import models as income  # noqa: F401

@@ -21,7 +21,7 @@ from ..cases.service import text_match
 from ..cases.workflow import Operation
 from ..clock import local_date
 from ..definitions.service import Registry
-from ..engine import CheckFailed
+from ..engine import CheckFailed, FieldSpec
 from ..errors import Conflict, Forbidden, Invalid, NotFound, problem
 from ..events import Topic
 from ..income import service as income
@@ -41,6 +41,8 @@ class TaskCompleting:
     case: Case
     element_id: str
     data: dict[str, Any]
+    task_id: str = ""
+    form: tuple[FieldSpec, ...] = ()
 
 
 TASK_COMPLETING: Topic[TaskCompleting] = Topic("task.completing")
@@ -146,7 +148,8 @@ def complete(op: Operation, user: User, task_id: str, data: Any) -> Case:
     crosscheck.at_confirmation(op.session, user, op.now, case, task.element_id, cleaned, local_date(case.created_at).year)
     income.check_decision(op, case, task.element_id, cleaned, user.name)
     case_dates.check(case, cleaned, op.today)
-    op.services.followers.publish(TASK_COMPLETING, TaskCompleting(op, case, task.element_id, cleaned))
+    op.services.followers.publish(TASK_COMPLETING, TaskCompleting(op, case, task.element_id, cleaned, task.id,
+                                                                    info.form if info else ()))
     task.status, task.completed_at, task.completed_by, task.data = "done", op.now, user.name, cleaned
     audit.record(op.session, case=case, at=op.now, actor=user.name, type="task.completed", element_id=task.element_id,
                  data={"task_id": task.id, "data": cleaned})
