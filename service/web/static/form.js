@@ -16,8 +16,8 @@
     housing: "住房救助", employment: "就业救助", charity: "慈善帮扶", A: "A 类", B: "B 类", C: "C 类",
   };
   const DOCUMENT_KINDS = {
-    application_form: "申请材料", home_visit_record: "入户调查表", appraisal_record: "评议记录", meeting_minutes: "会议纪要",
-    notice: "告知书", other: "其他材料",
+    application: "申请材料", home_visit_record: "入户调查表", appraisal_record: "评议记录", meeting_minutes: "会议纪要",
+    other: "其他材料",
   };
 
   /** Option labels spelt in the field's label ("（A 每年、B 每半年、C …）"): code → words, and the label without them. */
@@ -159,10 +159,21 @@
       .map((row) => [row.querySelector(".key").value.trim(), row.querySelector(".val").value.trim()]).filter(([k]) => k)) };
   }
 
+  const ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png";
+
+  /** A file input with Chinese words ("选择文件", the chosen name) instead of the browser's own. */
+  function filePicker(attrs = {}) {
+    const input = el("input", Object.assign({ type: "file", accept: ACCEPT, class: "file-input" }, attrs));
+    const name = el("span", { class: "file-name hint", text: "未选择文件" });
+    input.addEventListener("change", () => { name.textContent = input.files && input.files[0] ? input.files[0].name : "未选择文件"; });
+    return { input, node: el("span", { class: "file-picker" }, el("label", { class: "btn small" }, input, "选择文件…"), name) };
+  }
+
   function documentControl(field, options) {
     let uploaded = null;
     const status = el("span", { class: "hint doc-status", text: "尚未上传（PDF、JPG 或 PNG）" });
-    const input = el("input", { type: "file", accept: ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png", "data-kind": field.kind || "" });
+    const picker = filePicker({ "data-kind": field.kind || "" });
+    const input = picker.input;
     input.addEventListener("change", async () => {
       const file = input.files && input.files[0];
       if (!file) return;
@@ -178,7 +189,7 @@
         status.className = "hint doc-status bad";
       }
     });
-    return { node: el("div", { class: "document" }, input, status), value: () => (uploaded ? uploaded.id : null) };
+    return { node: el("div", { class: "document" }, picker.node, status), value: () => (uploaded ? uploaded.id : null) };
   }
 
   function control(field, names, options) {
@@ -285,5 +296,5 @@
     return { node: form, collect: values, showErrors, clearErrors };
   }
 
-  window.JiuzhuForm = { render, evaluate, inChinese, OPTIONS, DOCUMENT_KINDS };
+  window.JiuzhuForm = { render, evaluate, inChinese, filePicker, OPTIONS, DOCUMENT_KINDS };
 })();

@@ -11,7 +11,8 @@
   const FACTS = { reason: "申请理由", monthly_income: "家庭月收入（元）", requested_amount: "申请金额（元）", emergency: "急难情况",
     hukou: "户籍", household_size: "家庭人口", publicity_from: "公示开始", publicity_until: "公示截止", near_relative_of_staff: "近亲属备案",
     cause: "困难原因", cause_detail: "具体情况", materials_complete: "材料齐全", eligible: "符合条件", monthly_amount: "拟保障金额（元/月）",
-    amount: "确认金额（元/月）", approved: "确认给予保障", disputed: "调查有争议", upheld: "异议成立" };
+    amount: "确认金额（元/月）", proposed_amount: "拟申请金额（元）", income_per_capita: "家庭人均收入（元/月）",
+    archive_no: "档案编号", recheck_class: "分类管理类别", approved: "确认给予保障", disputed: "调查有争议", upheld: "异议成立" };
   const PAGE_SIZE = 15;
   const state = { me: null, kind: "", stage: "", late: "", sort: "due_on", page: 1, q: "", flash: null };
   const regionNames = {};
@@ -183,7 +184,8 @@
     const message = el("div", { id: "documents-message" });
     const kinds = window.JiuzhuForm.DOCUMENT_KINDS;
     const kind = el("select", { id: "doc-kind" }, Object.entries(kinds).map(([v, t]) => el("option", { value: v }, t)));
-    const file = el("input", { type: "file", id: "doc-file", accept: ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png" });
+    const picker = window.JiuzhuForm.filePicker({ id: "doc-file" });
+    const file = picker.input;
     const send = el("button", { class: "btn small", id: "doc-upload", type: "button", onclick: async () => {
       if (!file.files.length) { message.replaceChildren(notice("error", "请先选择文件")); return; }
       send.disabled = true;
@@ -191,6 +193,7 @@
         const doc = await upload(c.id, file.files[0], kind.value, taskId);
         message.replaceChildren(notice("ok", `已上传 ${kinds[doc.kind] || doc.kind}`, [`SHA-256 ${doc.sha256}`]));
         file.value = "";
+        file.dispatchEvent(new Event("change"));
         refresh();
       } catch (error) {
         message.replaceChildren(notice("error", "上传失败", error.status === 413 ? ["文件太大，超过允许的大小。"] : error.status === 422 ? ["只能上传 PDF、JPG 或 PNG 文件。", ...describe(error)] : describe(error)));
@@ -214,7 +217,7 @@
       list.replaceChildren(items.length ? el("table", { class: "grid compact", id: "doc-list" },
         el("thead", {}, el("tr", {}, ["材料", "文件", "大小", "上传", ""].map((h) => el("th", { text: h })))),
         el("tbody", {}, items.map((d) => el("tr", { "data-document": d.id },
-          el("td", { text: kinds[d.kind] || d.kind || "—" }), el("td", { class: "filename", text: d.filename || d.name || d.content_type || "" }),
+          el("td", { text: d.kind_label || kinds[d.kind] || d.kind || "—" }), el("td", { class: "filename", text: d.filename || d.name || d.content_type || "" }),
           el("td", { class: "num", text: d.size ? `${Math.ceil(d.size / 1024)} KB` : "—" }),
           el("td", { class: "hint", text: [d.uploaded_by, d.uploaded_at ? fmtTime(d.uploaded_at) : ""].filter(Boolean).join(" ") }),
           el("td", {}, el("button", { class: "btn small", type: "button", onclick: () => download(`/documents/${d.id}`, d.filename || `document-${d.id}`)
@@ -224,7 +227,7 @@
     refresh();
     return el("section", { class: "card documents-card" },
       el("header", {}, el("h2", { text: "申请材料与档案" }), archive),
-      list, el("div", { class: "body upload" }, kind, file, send), message);
+      list, el("div", { class: "body upload" }, kind, picker.node, send), message);
   }
 
   function taskLinks(c) {
