@@ -22,6 +22,7 @@ from .calendar.router import router as calendar_router
 from .cases.router import router as cases_router
 from .clock import Clock
 from .config import Settings, get_settings
+from .archive.router import router as archive_router
 from .definitions.router import router as definitions_router
 from .documents.router import router as documents_router
 from .errors import ServiceError
@@ -156,7 +157,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, *, 
     routers = (cases_router, tasks_router, definitions_router, calendar_router, supervision_router, publicity_router,
                public_reports_router,
                beneficiaries_router, spotchecks_router, registers_router, income_router, payroll_router, admin_router,
-               external_router, messages_router, outbox_router, documents_router)
+               external_router, messages_router, outbox_router, documents_router,
+               archive_router)
     for router in routers:
         app.include_router(router)
     web.install(app)
