@@ -17,12 +17,12 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from . import metrics
 from .admin.router import router as admin_router
+from .archive.router import router as archive_router
 from .beneficiaries.router import router as beneficiaries_router
 from .calendar.router import router as calendar_router
 from .cases.router import router as cases_router
 from .clock import Clock
 from .config import Settings, get_settings
-from .archive.router import router as archive_router
 from .definitions.router import router as definitions_router
 from .documents.router import router as documents_router
 from .errors import ServiceError
