@@ -17,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from . import metrics
 from .admin.router import router as admin_router
+from .archive.router import router as archive_router
 from .auth.router import router as auth_router
 from .beneficiaries.router import router as beneficiaries_router
 from .calendar.router import router as calendar_router
@@ -158,7 +159,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, *, 
     routers = (cases_router, tasks_router, definitions_router, calendar_router, supervision_router, publicity_router,
                public_reports_router,
                beneficiaries_router, spotchecks_router, registers_router, income_router, payroll_router, admin_router, auth_router,
-               external_router, messages_router, outbox_router, documents_router)
+               external_router, messages_router, outbox_router, documents_router, archive_router)
     for router in routers:
         app.include_router(router)
     web.install(app)

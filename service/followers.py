@@ -13,7 +13,8 @@ Followers of ``case.closed`` (:data:`~service.cases.workflow.CASE_CLOSED`), in t
 - a completed spot check is recorded on the case it checked, and may open a recheck or reopen a
   wrongly refused application (:mod:`service.spotchecks`);
 - a triaged public report opens the recheck or spot check it asked for (:mod:`service.public_reports`);
-- a full-review batch's opinions go onto each decided case; a revoked benefit is rechecked (:mod:`service.fullreview`).
+- a full-review batch's opinions go onto each decided case; a revoked benefit is rechecked (:mod:`service.fullreview`);
+- a case closed by its ``archive`` task keeps its household archive (一户一档) as a document (:mod:`service.archive`).
 
 Followers of ``task.completing`` (:data:`~service.tasks.service.TASK_COMPLETING`), which may refuse
 the data with a 422:
@@ -44,6 +45,7 @@ Followers of a message no waiting case took (:data:`~service.messages.service.ME
 
 from __future__ import annotations
 
+from .archive.service import follow_case_end as keep_archive
 from .audit.service import AUDIT_RECORDED
 from .beneficiaries.service import follow_case_end
 from .beneficiaries.service import follow_deaths as suspend_beneficiaries
@@ -70,6 +72,7 @@ def register(followers: Followers) -> None:
     followers.follow(CASE_CLOSED, follow_spot_check_end)
     followers.follow(CASE_CLOSED, follow_report_end)
     followers.follow(CASE_CLOSED, follow_batch_end)
+    followers.follow(CASE_CLOSED, keep_archive)
     followers.follow(TASK_COMPLETING, check_triage)
     followers.follow(TASK_COMPLETING, check_batch)
     followers.follow(TASK_COMPLETING, check_conclusion)
