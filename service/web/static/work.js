@@ -12,7 +12,8 @@
     hukou: "户籍", household_size: "家庭人口", publicity_from: "公示开始", publicity_until: "公示截止", near_relative_of_staff: "近亲属备案",
     cause: "困难原因", cause_detail: "具体情况", materials_complete: "材料齐全", eligible: "符合条件", monthly_amount: "拟保障金额（元/月）",
     amount: "确认金额（元/月）", proposed_amount: "拟申请金额（元）", income_per_capita: "家庭人均收入（元/月）",
-    archive_no: "档案编号", recheck_class: "分类管理类别", approved: "确认给予保障", disputed: "调查有争议", upheld: "异议成立" };
+    archive_no: "档案编号", recheck_class: "分类管理类别", confirmer: "确认机关", deliberation: "县级一事一议",
+    conference: "个案会商", decided_by: "作出决定的机关", approved: "确认给予保障", disputed: "调查有争议", upheld: "异议成立" };
   const PAGE_SIZE = 15;
   const state = { me: null, kind: "", stage: "", late: "", sort: "due_on", page: 1, q: "", flash: null };
   const regionNames = {};
@@ -149,7 +150,10 @@
     const rows = [["案件编号", c.number], ["类别", label("kind", c.kind)], ["状态", label("status", c.status)], ["所在村（居）", regionText(c.region)],
       ["申请人", c.applicant.name], ["身份证号码", c.applicant.id_number], ["家庭人口", c.household_size], ["受理日期", fmtDate(c.accepted_on)],
       ["法定办结期限", c.due_on ? `${fmtDate(c.due_on)}${c.working_days_left !== null && c.working_days_left !== undefined ? `（${c.overdue ? "已超期" : "剩余 " + c.working_days_left + " 个工作日"}）` : ""}` : "未起算"]];
-    for (const [k, v] of Object.entries(c.facts || {})) if (v !== null && typeof v !== "object") rows.push([FACTS[k] || k, factValue(v)]);
+    for (const [k, v] of Object.entries(c.facts || {})) {
+      if (v === null || typeof v === "object") continue;
+      rows.push([FACTS[k] || k, ["confirmer", "decided_by"].includes(k) ? label("role", v) : factValue(v)]);
+    }
     return el("section", { class: "card facts-card" }, el("header", {}, el("h2", { text: "案件信息" }),
       el("a", { href: `/cases/${c.id}/view`, class: "hint", target: "_blank" }, "流程图")),
       el("div", { class: "body" }, el("dl", { class: "facts", id: "case-facts" }, rows.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { class: c.overdue && k === "法定办结期限" ? "overdue" : "", text: factValue(v) })]))));
@@ -199,7 +203,7 @@
         message.replaceChildren(notice("error", "上传失败", error.status === 413 ? ["文件太大，超过允许的大小。"] : error.status === 422 ? ["只能上传 PDF、JPG 或 PNG 文件。", ...describe(error)] : describe(error)));
       } finally { send.disabled = false; }
     } }, "上传");
-    const mayArchive = state.me && ["township", "county", "admin"].includes(state.me.role);
+    const mayArchive = state.me && ["township", "county"].includes(state.me.role);
     const archive = mayArchive ? el("button", { class: "btn small", id: "download-archive", type: "button", onclick: async () => {
       archive.disabled = true;
       try { await download(`/cases/${c.id}/archive`, `${c.number}-档案.zip`); message.replaceChildren(notice("ok", "档案已下载")); } catch (error) {
