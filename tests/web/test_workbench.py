@@ -3,8 +3,11 @@ application. Screenshots at 1366×768 under test-artifacts/screenshots/work-*.pn
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from service.clock import SHANGHAI
+from tests.conftest import START
 from tests.factories import ACCEPT, VILLAGE, Api, case_payload, resident_id
 from tests.web.test_pages import browser, login, page, shot, site  # noqa: F401 - the shared browser fixtures
 
@@ -154,3 +157,30 @@ def test_a_new_application_checks_id_numbers_and_explains_a_duplicate_benefit(pa
     page.fill("#a-id", resident_id("19700505"))
     page.click("#submit-application")
     page.wait_for_function("() => document.querySelector('#application-result').innerText.includes('不在您的辖区')")
+
+
+def test_without_a_token_the_workbench_asks_for_one(page: Any, site: tuple[str, Api]) -> None:  # noqa: F811
+    base, _ = site
+    page.goto(base + "/work")
+    page.wait_for_selector(".login-card")
+    assert "请先登录" in page.inner_text(".login-card") and page.locator("#token").is_visible()
+    shot(page, "work-login")
+
+
+def test_a_case_past_its_statutory_deadline_shows_in_red_with_the_days_over(page: Any, site: tuple[str, Api]) -> None:  # noqa: F811
+    base, api = site
+    case = _case(api, "逾期红字")
+    api.step(case["id"], "accept", ACCEPT)
+    try:
+        api.at(datetime(2026, 12, 16, 9, tzinfo=SHANGHAI))  # two working days after the 30 allowed
+        login(page, base, api, "township", "/work")
+        page.wait_for_selector("#queue")
+        page.select_option("#f-overdue", "case")
+        row = f"#queue tr[data-task='{api.task_id(case['id'], 'home_visit')}']"
+        page.wait_for_selector(row)
+        assert "超期 2 个工作日" in page.inner_text(f"{row} td.statutory.overdue")
+        assert page.eval_on_selector(f"{row} td.statutory.overdue", "e => getComputedStyle(e).color") == "rgb(201, 42, 42)"
+        assert "阶段逾期" in page.inner_text(row)
+        shot(page, "work-queue-overdue")
+    finally:
+        api.clock.set(START)

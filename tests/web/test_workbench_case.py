@@ -25,27 +25,27 @@ FORM = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% application form\ntrai
 pytestmark = [pytest.mark.slow]
 
 
-def _as(page: Any, base: str, api: Api, role: str) -> None:
+def _as(tab: Any, base: str, api: Api, role: str) -> None:
     """Whoever is signed in signs out; the next person signs in with their own token."""
-    if page.locator("#logout").count():
-        page.click("#logout")
-    login(page, base, api, role, "/work")
-    page.wait_for_selector("#me")
+    if tab.locator("#logout").count():
+        tab.click("#logout")
+    login(tab, base, api, role, "/work")
+    tab.wait_for_selector("#me")
 
 
-def _open_task(page: Any, element: str) -> None:
-    page.click(f"#case-tasks a[data-element={element}]")
-    page.wait_for_selector("#task-form")
+def _open_task(tab: Any, element: str) -> None:
+    tab.click(f"#case-tasks a[data-element={element}]")
+    tab.wait_for_selector("#task-form")
 
 
-def _submit(page: Any) -> None:
-    page.click("#submit-task")
-    page.wait_for_selector("#case-tasks")
-    assert "已办结" in page.inner_text(".notice.ok")
+def _submit(tab: Any) -> None:
+    tab.click("#submit-task")
+    tab.wait_for_selector("#case-tasks")
+    assert "已办结" in tab.inner_text(".notice.ok")
 
 
-def _choose(page: Any, field: str, value: str) -> None:
-    page.check(f".field[data-field={field}] input[value={value}]")
+def _choose(tab: Any, field: str, value: str) -> None:
+    tab.check(f".field[data-field={field}] input[value={value}]")
 
 
 def test_a_dibao_case_from_application_to_verified_archive_through_the_workbench(page: Any, site: tuple[str, Api],  # noqa: F811
