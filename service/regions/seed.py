@@ -57,6 +57,7 @@ def touch(session: Session, now: datetime, library: str | None = None) -> None:
         session.add(register)
     register.stamp = uuid.uuid4().hex
     register.updated_at = now
+    session.info["regions.stamp"] = register.stamp
     if library is not None:
         register.library = library
     session.flush()

@@ -101,7 +101,11 @@ def forget() -> None:
 
 
 def stamp(session: Session) -> str | None:
-    return session.scalar(select(RegionRegister.stamp).where(RegionRegister.id == 1))
+    """The register's stamp, read once per session (a request's lookups cost one read, however many)."""
+    if "regions.stamp" not in session.info:
+        session.info["regions.stamp"] = session.scalar(select(RegionRegister.stamp).where(RegionRegister.id == 1))
+    found: str | None = session.info["regions.stamp"]
+    return found
 
 
 def _read(session: Session, padded: set[str]) -> dict[str, str | None]:

@@ -59,3 +59,16 @@ def test_bad_codes_are_422_naming_the_parameter(api: Api, codes: str) -> None:
 def test_a_bad_path_code_is_422_and_no_token_is_401(api: Api) -> None:
     assert api.client.get("/api/v1/regions/22028", headers=api.headers()).status_code == 422
     assert api.client.get("/api/v1/regions", params={"codes": "22"}).status_code == 401
+
+
+def test_cases_and_tasks_show_the_region_name_beside_the_code(api: Api) -> None:
+    case = api.create()
+    assert case["region"] == VILLAGE and case["region_name"] == VILLAGE  # not on the register yet: the code itself
+    name_the_villages(api.services)
+    case = api.case(case["id"])
+    assert case["region"] == VILLAGE and case["region_name"] == VILLAGE_NAME
+    assert case["region_label"] == f"吉林省 吉林市 舒兰市 {TOWNSHIP_NAME} {VILLAGE_NAME}"
+    listed = api.client.get("/api/v1/cases", headers=api.headers()).json()["items"]
+    assert [(c["region"], c["region_name"]) for c in listed] == [(VILLAGE, VILLAGE_NAME)]
+    tasks = api.client.get("/api/v1/tasks", headers=api.headers()).json()["items"]
+    assert tasks and all(t["region_name"] == VILLAGE_NAME for t in tasks)
