@@ -26,6 +26,7 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound, problem
 from ..events import Topic
 from ..income import service as income
 from ..overdue import is_overdue, not_overdue_clause, overdue_clause
+from ..regions.service import names
 from ..roles import ADMIN
 from . import validation
 from .models import CaseTask
@@ -56,7 +57,8 @@ def task_out(registry: Registry, session: Session, task: CaseTask, case: Case, t
     left = calendar.working_days_between(today, case.due_on) if calendar and active and case.due_on else None
     return TaskOut(
         id=task.id, case_id=task.case_id, case_number=case.number, kind=task.kind, purpose=case.purpose, element_id=task.element_id,
-        name=task.name, role=task.role, region=task.region, status=task.status, opened_at=task.opened_at,
+        name=task.name, role=task.role, region=task.region, region_name=names(session, [task.region])[task.region],
+        status=task.status, opened_at=task.opened_at,
         due_on=task.due_on, overdue=is_overdue(task.status == "open", task.due_on, today),
         form=[f.describe() for f in info.form] if info else [], completed_at=task.completed_at, completed_by=task.completed_by,
         applicant_name=case.applicant_name, case_due_on=case.due_on, case_working_days_left=left,
