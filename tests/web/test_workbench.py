@@ -9,6 +9,7 @@ from typing import Any
 from service.clock import SHANGHAI
 from tests.conftest import START
 from tests.factories import ACCEPT, VILLAGE, Api, case_payload, resident_id
+from tests.regions.helpers import TOWNSHIP_NAME, VILLAGE_NAME, name_the_villages
 from tests.web.test_pages import browser, login, page, shot, site  # noqa: F401 - the shared browser fixtures
 
 
@@ -22,13 +23,15 @@ def _case(api: Api, name: str) -> dict[str, Any]:
 
 def test_the_queue_lists_my_tasks_sorts_filters_and_pages(page: Any, site: tuple[str, Api]) -> None:  # noqa: F811
     base, api = site
+    name_the_villages(api.services)  # the county's register names the township and village beside their codes
     made = [_case(api, name) for name in ("丙队列", "甲队列", "乙队列")]
     api.step(made[0]["id"], "accept", ACCEPT)
     login(page, base, api, "township", "/work")
     page.wait_for_selector("#queue")
-    assert "乡镇（街道）" in page.inner_text("#me")
+    assert "乡镇（街道）" in page.inner_text("#me") and TOWNSHIP_NAME in page.inner_text("#me")
     row = page.inner_text(f"#queue tr[data-task='{api.task_id(made[0]['id'], 'home_visit')}']")
     assert made[0]["number"] in row and "丙队列" in row and "入户调查" in row and "剩余" in row and "工作日" in row
+    assert VILLAGE_NAME in row
     shot(page, "work-queue")
     page.select_option("#f-stage", "accept")
     page.wait_for_function("() => [...document.querySelectorAll('#queue tbody tr')].every(r => r.innerText.includes('受理审查'))")

@@ -19,16 +19,22 @@
   const regionNames = {};
 
   // --- small helpers ---
-  function regionText(code) { return code ? (regionNames[code] ? `${regionNames[code]}（${code}）` : code) : "—"; }
+  /** A region as people say it: its name (from the register) beside the code; the code alone when unknown. */
+  function regionText(code, name) {
+    const known = name && name !== code ? name : regionNames[code];
+    return code ? (known ? `${known}（${code}）` : code) : "—";
+  }
 
   async function learnRegions(codes) {
     const wanted = [...new Set(codes.filter((c) => c && !(c in regionNames)))];
     if (!wanted.length) return;
     try {
-      const names = await api("/regions?codes=" + encodeURIComponent(wanted.join(",")));
-      const pairs = Array.isArray(names) ? names.map((r) => [r.code, r.name]) : Object.entries(names.names || names);
-      for (const [code, name] of pairs) if (typeof name === "string") regionNames[code] = name;
-    } catch (e) { /* the region register is optional: codes alone */ }
+      const found = await api("/regions?codes=" + encodeURIComponent(wanted.join(",")));
+      for (const [code, named] of Object.entries(found || {})) {
+        const name = named && typeof named === "object" ? named.name : named;
+        if (typeof name === "string" && name !== code) regionNames[code] = name;
+      }
+    } catch (e) { /* the register is optional: codes alone */ }
     for (const c of wanted) if (!(c in regionNames)) regionNames[c] = "";
   }
 
@@ -80,7 +86,6 @@
     if (state.late === "case") params.set("case_overdue", "true");
     let data;
     try { data = await api("/tasks?" + params); } catch (error) { failed(error, "待办加载失败"); return; }
-    await learnRegions(data.items.map((t) => t.region));
     const pages = Math.max(1, Math.ceil(data.total / PAGE_SIZE));
     const head = el("tr", {}, COLUMNS.map(([key, name]) => {
       if (!key) return el("th", { text: name });
@@ -91,7 +96,7 @@
     const body = data.items.map((t) => el("tr", { "data-task": t.id, class: "clickable", onclick: () => { location.hash = "#task/" + t.id; } },
       el("td", {}, el("a", { href: "#task/" + t.id }, t.case_number || "—")), el("td", { text: t.applicant_name || "—" }),
       el("td", { text: label("kind", t.kind) }), el("td", { text: t.name }), stageDeadline(t), deadlineCell(t),
-      el("td", { class: "region", text: regionText(t.region) }),
+      el("td", { class: "region", title: t.region, text: t.region_name && t.region_name !== t.region ? t.region_name : t.region }),
       el("td", {}, el("a", { class: "btn small primary", href: "#task/" + t.id }, "办理"))));
     const canApply = state.me && ["village", "township"].includes(state.me.role);
     main.replaceChildren(
@@ -132,7 +137,6 @@
         el("div", { class: "body" }, notice("error", "无法搜索", describe(error)))));
       return;
     }
-    await learnRegions(data.items.map((c) => c.region));
     main.replaceChildren(el("section", { class: "card" },
       el("header", {}, el("h2", { text: `搜索“${q}”` }), el("span", { class: "hint", id: "search-total", text: `找到 ${data.total} 件` }), searchBox(),
         el("a", { class: "btn", href: "#queue" }, "返回我的待办")),
@@ -141,13 +145,13 @@
         el("tbody", {}, data.items.map((c) => el("tr", { "data-case": c.id, class: "clickable", onclick: () => { location.hash = "#case/" + c.id; } },
           el("td", {}, el("a", { href: "#case/" + c.id }, c.number)), el("td", { text: c.applicant.name }), el("td", { text: label("kind", c.kind) }),
           el("td", { text: label("status", c.status) }), el("td", { text: c.positions.map((p) => p.name).join("、") || "—" }),
-          el("td", { class: c.overdue ? "overdue" : "" }, fmtDate(c.due_on)), el("td", { text: regionText(c.region) }))))) :
+          el("td", { class: c.overdue ? "overdue" : "" }, fmtDate(c.due_on)), el("td", { text: regionText(c.region, c.region_name) }))))) :
         el("div", { class: "empty", text: "没有找到。案件编号和身份证号码须完整输入；姓名可输入其中几个字。" }))));
   }
 
   // --- a case: facts, documents, archive ---
   function factsCard(c) {
-    const rows = [["案件编号", c.number], ["类别", label("kind", c.kind)], ["状态", label("status", c.status)], ["所在村（居）", regionText(c.region)],
+    const rows = [["案件编号", c.number], ["类别", label("kind", c.kind)], ["状态", label("status", c.status)], ["所在村（居）", regionText(c.region, c.region_label || c.region_name)],
       ["申请人", c.applicant.name], ["身份证号码", c.applicant.id_number], ["家庭人口", c.household_size], ["受理日期", fmtDate(c.accepted_on)],
       ["法定办结期限", c.due_on ? `${fmtDate(c.due_on)}${c.working_days_left !== null && c.working_days_left !== undefined ? `（${c.overdue ? "已超期" : "剩余 " + c.working_days_left + " 个工作日"}）` : ""}` : "未起算"]];
     for (const [k, v] of Object.entries(c.facts || {})) {
@@ -248,7 +252,6 @@
   async function showCase(id) {
     let c;
     try { c = await api(`/cases/${id}`); } catch (error) { failed(error, "案件加载失败"); return; }
-    await learnRegions([c.region]);
     main.replaceChildren(flash() || "",
       el("div", { class: "crumbs" }, el("a", { href: "#queue" }, "← 我的待办"), el("h1", { id: "case-number", text: `${c.number} ${c.applicant.name}` })),
       el("div", { class: "split" }, el("div", { class: "left" }, taskLinks(c), documentsCard(c)), el("div", { class: "right" }, factsCard(c))));
@@ -258,7 +261,6 @@
   async function showTask(id) {
     let task, c;
     try { task = await api(`/tasks/${encodeURIComponent(id)}`); c = await api(`/cases/${task.case_id}`); } catch (error) { failed(error, "待办加载失败"); return; }
-    await learnRegions([c.region]);
     const open = task.status === "open";
     const form = window.JiuzhuForm.render(task.form, { upload: (file, kind) => upload(c.id, file, kind, task.id) });
     const result = el("div", { id: "task-result" });
