@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout
 
 from benchmarks import harness  # noqa: E402
 from benchmarks.load import Client, _run_threads, create_cases  # noqa: E402
-from benchmarks.scenario import STEPS  # noqa: E402
+from benchmarks.scenario import RECORD, RECORD_FIELD, RECORD_KIND, STEPS  # noqa: E402
 from service.auth import service as auth  # noqa: E402
 from service.db import transaction  # noqa: E402
 from service.outbox import service as outbox  # noqa: E402
@@ -158,8 +158,11 @@ def delivery_lag(services: Services, base: str, token: str, cases: list[dict[str
     client, latencies = Client(base, token), []
     for case in cases:
         task = next(t["id"] for t in case["tasks"] if t["element_id"] == "home_visit")
+        status, record = client.upload(case["id"], task, RECORD, RECORD_KIND)
+        assert status == 201, record
         began = time.perf_counter()
-        status, body = client.call("POST", f"/api/v1/tasks/{task}/complete", {"data": DATA["home_visit"]})
+        status, body = client.call("POST", f"/api/v1/tasks/{task}/complete",
+                                   {"data": {**DATA["home_visit"], RECORD_FIELD: record["id"]}})
         latencies.append(time.perf_counter() - began)
         assert status == 200, body
         time.sleep(0.05)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from .scenario import STEPS, payload
+from .scenario import RECORD, RECORD_FIELD, RECORD_KIND, STEPS, payload
 
 
 class Client:
@@ -30,6 +30,18 @@ class Client:
 
     def call(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
         self.conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=self.headers)
+        response = self.conn.getresponse()
+        return response.status, json.loads(response.read() or b"null")
+
+    def upload(self, case_id: int, task_id: str, content: bytes, kind: str) -> tuple[int, Any]:
+        """A document for the task, as multipart/form-data."""
+        boundary = "jiuzhu-bench-boundary"
+        parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+                 for name, value in (("kind", kind), ("task_id", task_id))]
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="record.pdf"\r\n'
+                     "Content-Type: application/pdf\r\n\r\n".encode() + content + f"\r\n--{boundary}--\r\n".encode())
+        headers = {**self.headers, "Content-Type": f"multipart/form-data; boundary={boundary}"}
+        self.conn.request("POST", f"/api/v1/cases/{case_id}/documents", body=b"".join(parts), headers=headers)
         response = self.conn.getresponse()
         return response.status, json.loads(response.read() or b"null")
 
@@ -61,6 +73,12 @@ def walk_case(client: Client, case: dict[str, Any], walk: Walk) -> None:
     """Complete the case's steps in order, timing each completion."""
     for element_id, data in STEPS:
         task_id = _open_task(case, element_id)
+        if element_id == "home_visit":  # the signed record, uploaded first (not timed)
+            status, body = client.upload(case["id"], task_id, RECORD, RECORD_KIND)
+            if status != 201:
+                walk.errors.append(f"upload: {status} {body}")
+                return
+            data = {**data, RECORD_FIELD: body["id"]}
         began = time.perf_counter()
         status, body = client.call("POST", f"/api/v1/tasks/{task_id}/complete", {"data": data})
         walk.add(element_id, time.perf_counter() - began)

@@ -18,6 +18,9 @@ STEPS: list[tuple[str, dict[str, Any]]] = [
     ("home_visit", {"visitors": ["王建国", "李红梅"], "findings": "家庭人均收入低于当地低保标准", "disputed": False}),
     ("review", {"eligible": True, "monthly_amount": 520}),
 ]
+# the home visit's form asks for the signed record (a document uploaded for the task): a small scanned PDF
+RECORD = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+RECORD_FIELD, RECORD_KIND = "visit_record", "home_visit_record"
 
 
 def resident_id(n: int, region: str = "220283") -> str:

@@ -18,10 +18,12 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from service.cases import service as cases
+from service.cases.models import Case
 from service.cases.schemas import CaseCreate
 from service.cases.workflow import Operation
 from service.clock import SHANGHAI, FixedClock
 from service.db import transaction
+from service.documents import service as documents
 from service.followers import build_services
 from service.services import Services
 from service.state import AppState
@@ -31,7 +33,7 @@ from service.timers.models import Timer
 
 from . import harness
 from .clone import clone
-from .scenario import STEPS, payload
+from .scenario import RECORD, RECORD_FIELD, RECORD_KIND, STEPS, payload
 
 BURST_START = datetime(2026, 11, 2, 9, tzinfo=SHANGHAI)  # publicity of a case accepted then ends 2026-11-10 00:00
 
@@ -50,7 +52,12 @@ def publicity_case(services: Services, now: datetime, n: int) -> int:
             user = find_user(session, "bench-township")
             task_id = session.scalar(select(CaseTask.id).where(CaseTask.case_id == case_id, CaseTask.element_id == element_id,
                                                               CaseTask.status == "open"))
-            tasks.complete(Operation(services, session, op_now, user.name), user, str(task_id), data)
+            op = Operation(services, session, op_now, user.name)
+            if element_id == "home_visit":  # the signed record the form asks for
+                record = documents.add(op, session.get(Case, case_id), RECORD, kind=RECORD_KIND, content_type="application/pdf",
+                                       filename="record.pdf", task_id=str(task_id))
+                data = {**data, RECORD_FIELD: record.id}
+            tasks.complete(op, user, str(task_id), data)
     return case_id
 
 

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -17,12 +17,16 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from . import metrics
 from .admin.router import router as admin_router
+from .archive.router import router as archive_router
+from .auth.router import router as auth_router
 from .beneficiaries.router import router as beneficiaries_router
 from .calendar.router import router as calendar_router
 from .cases.router import router as cases_router
 from .clock import Clock
 from .config import Settings, get_settings
 from .definitions.router import router as definitions_router
+from .deps import no_unknown_query
+from .documents.router import router as documents_router
 from .errors import ServiceError
 from .external.router import router as external_router
 from .followers import build_services
@@ -33,6 +37,7 @@ from .outbox.router import router as outbox_router
 from .payroll.router import router as payroll_router
 from .public_reports.router import router as public_reports_router
 from .publicity.router import router as publicity_router
+from .regions.router import router as regions_router
 from .registers.router import router as registers_router
 from .services import Services
 from .spotchecks.router import router as spotchecks_router
@@ -97,9 +102,14 @@ def _handlers(app: FastAPI) -> None:
         return JSONResponse({"detail": "the database is busy; retry"}, status_code=503, headers={"Retry-After": "1"})
 
 
-def _body_limit(app: FastAPI, limit: int) -> None:
+_UPLOAD = re.compile(r"^/api/v1/cases/\d{1,10}/documents$")
+
+
+def _body_limit(app: FastAPI, default: int, upload: int) -> None:
+    """Bodies larger than ``default`` are refused (413) before they are read; a document upload may hold ``upload``."""
     @app.middleware("http")
     async def limit_body(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        limit = max(default, upload) if _UPLOAD.match(request.url.path) else default
         length = request.headers.get("content-length")
         if length is not None and (not length.isdigit() or int(length) > limit):
             return JSONResponse({"detail": f"request body larger than {limit} bytes"}, status_code=413)
@@ -142,15 +152,15 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, *, 
             services.engine.dispose()
 
     app = FastAPI(title="Jiuzhu 救助", version="1.0.0", description=DESCRIPTION, lifespan=lifespan,
-                  docs_url=None, redoc_url=None)  # served from vendored files by web.install
+                  docs_url=None, redoc_url=None, dependencies=[Depends(no_unknown_query)])  # served from vendored files by web.install
     app.state.services = services
     _handlers(app)
-    _body_limit(app, settings.max_body_bytes)
+    _body_limit(app, settings.max_body_bytes, settings.document_max_bytes + 64 * 1024)  # room for the multipart framing
     metrics.install(app)
     routers = (cases_router, tasks_router, definitions_router, calendar_router, supervision_router, publicity_router,
                public_reports_router,
-               beneficiaries_router, spotchecks_router, registers_router, income_router, payroll_router, admin_router,
-               external_router, messages_router, outbox_router)
+               beneficiaries_router, spotchecks_router, registers_router, income_router, payroll_router, admin_router, auth_router,
+               external_router, messages_router, outbox_router, documents_router, archive_router, regions_router)
     for router in routers:
         app.include_router(router)
     web.install(app)

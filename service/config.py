@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -60,6 +60,18 @@ class Settings(BaseSettings):
     engine_max_call_depth: Annotated[int, Field(ge=1)] = 5
     engine_max_steps: Annotated[int, Field(ge=1)] = 2000
     engine_operation_cpu_seconds: Annotated[float, Field(gt=0)] = 10.0
+
+    # a case's documents (README, Documents): size limit, and where the bytes are kept
+    document_max_bytes: Annotated[int, Field(ge=1024)] = 10_000_000  # one file; larger → 413
+    archive_max_bytes: Annotated[int, Field(ge=1024)] = 200_000_000  # one household archive (ZIP); larger → 409
+    document_store: Literal["database", "s3"] = "database"
+    s3_endpoint: str | None = None  # e.g. https://oss-cn-beijing.aliyuncs.com or http://minio:9000 (path-style)
+    s3_bucket: str | None = None
+    s3_region: str = "us-east-1"
+    s3_access_key: str | None = None
+    s3_secret_key: str | None = None
+    s3_prefix: str = "jiuzhu/"
+    s3_timeout_seconds: Annotated[float, Field(gt=0)] = 30.0
 
 
 @lru_cache

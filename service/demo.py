@@ -23,6 +23,7 @@ from .cases.schemas import CaseCreate
 from .cases.workflow import Operation
 from .clock import local_date, start_of
 from .db import transaction
+from .documents import service as documents
 from .services import Services
 from .startup import prepare
 from .tasks import service as tasks
@@ -113,7 +114,26 @@ def _advance(services: Services, user: User, case_id: int, steps: Any, at: datet
                                                          CaseTask.status == "open"))
             if task is None:
                 return
-            tasks.complete(Operation(services, session, at, user.name), user, task.id, data)
+            op = Operation(services, session, at, user.name)
+            tasks.complete(op, user, task.id, {**data, **_records(op, case_id, task)})
+
+
+# a signed form scanned to PDF, as a caseworker would upload it (the demo's home-visit record)
+DEMO_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def _records(op: Operation, case_id: int, task: CaseTask) -> dict[str, str]:
+    """The documents a task's form asks for (the signed home-visit record), uploaded for the task."""
+    case = op.session.get(Case, case_id)
+    info = op.services.registry.meta(op.session, case.process_key, case.process_version).user_tasks.get(task.element_id) \
+        if case else None
+    out = {}
+    for field in (info.form if info and case else ()):
+        if field.type == "document" and case is not None:
+            added = documents.add(op, case, DEMO_PDF, kind=field.kind or "other", content_type="application/pdf",
+                                  filename=f"{field.label}（演示）.pdf", task_id=task.id)
+            out[field.name] = added.id
+    return out
 
 
 def _create(services: Services, user: User, scene: Scene, seq: int, at: datetime) -> int:

@@ -8,12 +8,14 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 
 from .audit import service as audit
 from .auth.models import User
 from .auth.service import authenticate
-from .errors import Forbidden, ServiceError, Unauthorized
+from .errors import Forbidden, Invalid, ServiceError, Unauthorized, problem
 from .metrics import REFUSALS_UNRECORDED
 from .roles import SERVICE, SERVICE_PATHS
 from .services import Services
@@ -101,3 +103,22 @@ def get_current_user(request: Request, session: SessionDep, now: NowDep) -> User
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def _query_names(dependant: Dependant) -> set[str]:
+    names = {p.alias for p in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+def no_unknown_query(request: Request) -> None:
+    """An API ``GET`` refuses query parameters its endpoint does not declare (422 naming each), rather than
+    ignoring them: ``?stauts=active`` would otherwise silently list every case."""
+    route = request.scope.get("route")
+    if request.method != "GET" or not isinstance(route, APIRoute) or not request.url.path.startswith("/api/"):
+        return
+    declared = _query_names(route.dependant)  # a walk over a few dozen parameters
+    unknown = sorted({key for key in request.query_params if key not in declared})
+    if unknown:
+        raise Invalid([problem(("query", key), f"unknown query parameter '{key[:40]}'", "extra_forbidden") for key in unknown[:10]])

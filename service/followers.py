@@ -13,7 +13,8 @@ Followers of ``case.closed`` (:data:`~service.cases.workflow.CASE_CLOSED`), in t
 - a completed spot check is recorded on the case it checked, and may open a recheck or reopen a
   wrongly refused application (:mod:`service.spotchecks`);
 - a triaged public report opens the recheck or spot check it asked for (:mod:`service.public_reports`);
-- a full-review batch's opinions go onto each decided case; a revoked benefit is rechecked (:mod:`service.fullreview`).
+- a full-review batch's opinions go onto each decided case; a revoked benefit is rechecked (:mod:`service.fullreview`);
+- a case closed by its ``archive`` task keeps its household archive (一户一档) as a document (:mod:`service.archive`).
 
 Followers of ``task.completing`` (:data:`~service.tasks.service.TASK_COMPLETING`), which may refuse
 the data with a 422:
@@ -21,7 +22,9 @@ the data with a 422:
 - a report's ``triage`` must name a beneficiary of its county (:mod:`service.public_reports`);
 - a ``review_batch`` needs an opinion on every decision it lists (:mod:`service.fullreview`);
 - a spot check of a refusal finds it consistent or wrongly refused, and only a refusal is wrongly
-  refused (:mod:`service.spotchecks`).
+  refused (:mod:`service.spotchecks`);
+- a form's ``document`` field names a document of the case, of its kind, for this task or the case
+  (:mod:`service.documents`).
 
 Followers of ``deaths.recorded`` (:data:`~service.registers.deaths.DEATHS_RECORDED`, people new on
 the death register), in this order:
@@ -42,6 +45,7 @@ Followers of a message no waiting case took (:data:`~service.messages.service.ME
 
 from __future__ import annotations
 
+from .archive.service import follow_case_end as keep_archive
 from .audit.service import AUDIT_RECORDED
 from .beneficiaries.service import follow_case_end
 from .beneficiaries.service import follow_deaths as suspend_beneficiaries
@@ -50,6 +54,7 @@ from .cases.deaths import follow_deaths as flag_applications
 from .cases.workflow import CASE_CLOSED
 from .clock import Clock
 from .config import Settings
+from .documents.service import check_fields as check_document_fields
 from .events import Followers
 from .fullreview.service import check_batch, follow_batch_end
 from .messages.service import MESSAGE_RECEIVED
@@ -67,9 +72,11 @@ def register(followers: Followers) -> None:
     followers.follow(CASE_CLOSED, follow_spot_check_end)
     followers.follow(CASE_CLOSED, follow_report_end)
     followers.follow(CASE_CLOSED, follow_batch_end)
+    followers.follow(CASE_CLOSED, keep_archive)
     followers.follow(TASK_COMPLETING, check_triage)
     followers.follow(TASK_COMPLETING, check_batch)
     followers.follow(TASK_COMPLETING, check_conclusion)
+    followers.follow(TASK_COMPLETING, check_document_fields)
     followers.follow(DEATHS_RECORDED, suspend_beneficiaries)
     followers.follow(DEATHS_RECORDED, flag_applications)
     followers.follow(DEATHS_RECORDED, record_overpayments)

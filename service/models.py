@@ -11,6 +11,7 @@ def load_all() -> None:
     from .calendar import models as calendar  # noqa: F401
     from .cases import models as cases  # noqa: F401
     from .definitions import models as definitions  # noqa: F401
+    from .documents import models as documents  # noqa: F401
     from .external import models as external  # noqa: F401
     from .fullreview import models as fullreview  # noqa: F401
     from .income import models as income  # noqa: F401
@@ -18,6 +19,7 @@ def load_all() -> None:
     from .outbox import models as outbox  # noqa: F401
     from .payroll import models as payroll  # noqa: F401
     from .public_reports import models as public_reports  # noqa: F401
+    from .regions import models as regions  # noqa: F401
     from .registers import models as registers  # noqa: F401
     from .spotchecks import models as spotchecks  # noqa: F401
     from .tasks import models as tasks  # noqa: F401

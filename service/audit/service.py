@@ -49,6 +49,27 @@ def _digest(prev_hash: str, chain: str, seq: int, case_id: int | None, at: datet
     return hashlib.sha256((prev_hash + body).encode()).hexdigest()
 
 
+def as_line(event: AuditEvent) -> dict[str, Any]:
+    """An event as one line of an exported log (``audit.jsonl`` of a household archive): every field its hash covers."""
+    return {"chain": event.chain, "seq": event.seq, "case_id": event.case_id,
+            "at": _utc(event.at).isoformat(timespec="microseconds"), "actor": event.actor, "type": event.type,
+            "element_id": event.element_id, "data": event.data, "prev_hash": event.prev_hash, "hash": event.hash,
+            "mac": event.mac}
+
+
+def line_problem(line: dict[str, Any], seq: int, prev: str) -> str | None:
+    """What is wrong with an exported event that should follow #``seq`` (hash ``prev``) of its chain, or None."""
+    if line.get("seq") != seq + 1 or line.get("prev_hash") != prev:
+        return f"does not follow #{seq} of its chain"
+    try:
+        at = datetime.fromisoformat(str(line["at"]))
+        expected = _digest(prev, str(line["chain"]), seq + 1, line["case_id"], _utc(at), str(line["actor"]),
+                           str(line["type"]), line["element_id"], line["data"])
+    except (KeyError, ValueError, TypeError):
+        return "cannot be read (a field is missing or malformed)"
+    return None if expected == line.get("hash") else "hash does not match its contents"
+
+
 def record(session: Session, *, case: Case | None, at: datetime, actor: str, type: str,
            element_id: str | None = None, data: dict[str, Any] | None = None) -> AuditEvent:
     """Append one event to its chain. The caller holds the case (locked) or this locks the system head."""

@@ -58,12 +58,14 @@ def list_cases(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 20,
     id_number: Annotated[str | None, Query(pattern=r"^\d{17}[\dXx]$|^\d{15}$", description="cases naming this person")] = None,
+    q: Annotated[str | None, Query(min_length=1, max_length=50, description="a case number (exactly), part of an applicant's "
+                                   "name, or an 18-character ID number (exactly) of anyone the case names")] = None,
 ) -> CasePage:
     """Cases in your region, newest first."""
     today = local_date(now)
     rows, total = service.search(session, user, today, status=status, kind=kind, region=region, element_id=element_id,
                                  overdue=overdue, due_before=due_before, page=page, page_size=page_size, purpose=purpose,
-                                 id_number=id_number)
+                                 id_number=id_number, q=q)
     items = cases_out(session, services.registry, services.calendars.get(session), user, rows, today)
     return CasePage(items=items, total=total, page=page, page_size=page_size)
 

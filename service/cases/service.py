@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, false, func, or_, select
 from sqlalchemy.orm import Session, undefer
 
 from ..audit import service as audit
@@ -169,12 +170,31 @@ def start_data(payload: CaseCreate) -> dict[str, Any]:
     }
 
 
-def search(session: Session, user: User, today: date, *, status: str | None, kind: str | None, region: str | None,
-           element_id: str | None, overdue: bool | None, due_before: date | None, page: int, page_size: int,
-           purpose: str | None = None, id_number: str | None = None) -> tuple[list[Case], int]:
-    query = scoped(select(Case), user, Case.region)
+ID_NUMBER = re.compile(r"^\d{17}[\dX]$")
+
+
+def text_match(q: str) -> ColumnElement[bool]:
+    """The search box: a case number exactly, part of the applicant's name, an 18-character ID number exactly."""
+    text = q.strip()
+    if not text:
+        return false()
+    if ID_NUMBER.match(text.upper()):
+        return Case.id.in_(select(CasePerson.case_id).where(CasePerson.id_number == text.upper()))
+    return or_(Case.number == text.upper(), Case.applicant_name.contains(text, autoescape=True))
+
+
+def _who(query: Select[Any], id_number: str | None, q: str | None) -> Select[Any]:
+    if q is not None:
+        query = query.where(text_match(q))
     if id_number:  # a person's cases, e.g. after a cross-check refusal named another township
         query = query.where(Case.id.in_(select(CasePerson.case_id).where(CasePerson.id_number == id_number.upper())))
+    return query
+
+
+def search(session: Session, user: User, today: date, *, status: str | None, kind: str | None, region: str | None,
+           element_id: str | None, overdue: bool | None, due_before: date | None, page: int, page_size: int,
+           purpose: str | None = None, id_number: str | None = None, q: str | None = None) -> tuple[list[Case], int]:
+    query = _who(scoped(select(Case), user, Case.region), id_number, q)
     for column, value in ((Case.purpose, purpose), (Case.status, status), (Case.kind, kind)):
         if value:
             query = query.where(column == value)

@@ -13,8 +13,16 @@ from .base import audit_app, open_services
 @audit_app.command("verify")
 def audit_verify(
     checkpoints: Annotated[Path | None, typer.Option(help="a checkpoint file written by `jiuzhu audit checkpoint`")] = None,
+    archive: Annotated[Path | None, typer.Option(help="a household archive (ZIP from GET /api/v1/cases/{id}/archive): "
+                                                      "check it alone, without the database")] = None,
 ) -> None:
-    """Walk the audit log's hash chains (and MACs, and checkpoints): exit 0 and "ok" on the last line when intact."""
+    """Walk the audit log's hash chains (and MACs, and checkpoints): exit 0 and "ok" on the last line when intact.
+
+    With --archive, re-compute the events of a household archive and its documents' SHA-256 from the file alone.
+    """
+    if archive is not None:
+        _verify_archive(archive)
+        return
     from ..audit import seal
     from ..audit.service import verify
 
@@ -34,6 +42,17 @@ def audit_verify(
           "warning: no audit key is set, so whoever owns the database could rewrite the log undetected (README, Security)")
     if checkpoints:
         print(f"{verdict.checkpoints} checkpoints from {checkpoints} hold")
+    print("ok")
+
+
+def _verify_archive(path: Path) -> None:
+    from ..archive.verify import verify_archive
+
+    verdict = verify_archive(path)
+    if not verdict.ok:
+        print(f"BROKEN: {verdict.broken}")
+        raise typer.Exit(1)
+    print(f"{verdict.events} audit events and {verdict.documents} documents of {path.name} verified")
     print("ok")
 
 

@@ -7,6 +7,7 @@ from .expressions import EvaluationFailed, ExpressionError, ForbiddenExpression
 from .external import ExternalTaskInfo
 from .loader import CompiledDecision, CompiledProcess, compile_bpmn, compile_dmn
 from .model import (
+    DOCUMENT_KINDS,
     CheckFailed,
     DefinitionInvalid,
     FieldSpec,
@@ -24,6 +25,7 @@ from .model import (
 from .runtime import SERIALIZER_VERSION, Instance
 
 __all__ = [
+    "DOCUMENT_KINDS",
     "SERIALIZER_VERSION",
     "CheckFailed",
     "CompiledDecision",

@@ -7,7 +7,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-FIELD_TYPES = ("string", "text", "boolean", "integer", "number", "date", "enum", "list", "attendees", "map")
+FIELD_TYPES = ("string", "text", "boolean", "integer", "number", "date", "enum", "list", "attendees", "map", "document")
+# the kinds of a case's documents, with their Chinese labels: a ``document`` field names one (``kind="..."``)
+DOCUMENT_KINDS = {
+    "application": "申请材料",
+    "home_visit_record": "入户调查表",
+    "appraisal_record": "评议记录",
+    "meeting_minutes": "会议纪要",
+    "other": "其他材料",
+    "archive": "一户一档",  # produced by archiving, never uploaded
+}
 
 
 @dataclass(frozen=True)
@@ -24,6 +33,7 @@ class FieldSpec:
     exclusive_min: float | None = None
     min_items: int | None = None
     options: tuple[str, ...] = ()
+    kind: str | None = None  # a ``document`` field: the kind of document it takes
 
     def describe(self) -> dict[str, Any]:
         """The field as clients see it in a task's ``form``."""
@@ -37,6 +47,8 @@ class FieldSpec:
                 out[key] = value
         if self.options:
             out["options"] = list(self.options)
+        if self.kind is not None:
+            out["kind"] = self.kind
         return out
 
 

@@ -7,6 +7,7 @@ A user task declares what it accepts::
       <jiuzhu:form>
         <jiuzhu:field name="visitors" type="list" label="入户调查人员" minItems="2" />
         <jiuzhu:field name="amount" type="number" requiredWhen="approved" exclusiveMin="0" />
+        <jiuzhu:field name="visit_record" type="document" kind="home_visit_record" label="入户调查表（签字）" />
       </jiuzhu:form>
       <jiuzhu:deadline workingDays="rule('investigation_days')" />
     </bpmn:extensionElements>
@@ -20,6 +21,7 @@ from lxml import etree
 
 from . import expressions
 from .model import (
+    DOCUMENT_KINDS,
     FIELD_TYPES,
     Deadline,
     DefinitionInvalid,
@@ -32,12 +34,22 @@ from .model import (
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 JIUZHU_NS = "urn:jiuzhu:bpmn:1"
 _NUMBER_ATTRS = {"min": "min", "max": "max", "exclusiveMin": "exclusive_min"}
-_KNOWN_ATTRS = {"name", "type", "label", "required", "requiredWhen", "minItems", "options", *_NUMBER_ATTRS}
+_KNOWN_ATTRS = {"name", "type", "label", "required", "requiredWhen", "minItems", "options", "kind", *_NUMBER_ATTRS}
 
 
 def _numbers(node: etree._Element) -> tuple[dict[str, float], int | None]:
     numbers = {key: float(node.get(attr) or "") for attr, key in _NUMBER_ATTRS.items() if node.get(attr) is not None}
     return numbers, int(node.get("minItems") or "") if node.get("minItems") else None
+
+
+def _document_kind_problem(field_type: str, kind: str | None) -> str | None:
+    """A ``document`` field names the kind of document it takes (``kind="home_visit_record"``); no other field has one."""
+    uploadable = sorted(set(DOCUMENT_KINDS) - {"archive"})
+    if field_type == "document" and kind not in uploadable:
+        return f"a document field needs kind=\"...\", one of {', '.join(uploadable)}"
+    if field_type != "document" and kind is not None:
+        return "kind is only for a field of type document"
+    return None
 
 
 def _field(node: etree._Element, element_id: str, known: set[str]) -> FieldSpec:
@@ -65,6 +77,10 @@ def _field(node: etree._Element, element_id: str, known: set[str]) -> FieldSpec:
     options = tuple(o.strip() for o in (node.get("options") or "").split(",") if o.strip())
     if kind in ("enum", "attendees") and not options:
         raise refuse(f"{'an enum' if kind == 'enum' else 'attendees'} needs options=\"a,b\"")
+    document_kind = node.get("kind")
+    wrong_kind = _document_kind_problem(kind, document_kind)
+    if wrong_kind:
+        raise refuse(wrong_kind)
     return FieldSpec(
         name=name,
         type=kind,
@@ -73,6 +89,7 @@ def _field(node: etree._Element, element_id: str, known: set[str]) -> FieldSpec:
         required_when=required_when or None,
         min_items=min_items,
         options=options,
+        kind=document_kind,
         **numbers,
     )
 

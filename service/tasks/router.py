@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 
@@ -17,6 +17,8 @@ from . import service
 from .schemas import CompleteIn, TaskOut, TaskPage
 
 router = APIRouter(prefix="/api/v1/tasks", tags=["tasks"])
+Sort = Literal["due_on", "-due_on", "case_due_on", "-case_due_on", "case_number", "-case_number", "applicant", "-applicant",
+               "stage", "-stage", "opened_at", "-opened_at"]
 TaskId = Annotated[str, Path(min_length=1, max_length=64, description="the task id")]
 
 
@@ -26,16 +28,22 @@ def my_queue(
     kind: Kind | None = None,
     region: Annotated[str | None, Query(pattern=r"^\d{1,12}$")] = None,
     element_id: Annotated[str | None, Query(max_length=100)] = None,
-    overdue: Annotated[bool | None, Query(description="tasks past their stage deadline")] = None,
+    overdue: Annotated[bool | None, Query(description="tasks past (true) or within (false) their stage deadline")] = None,
+    case_overdue: Annotated[bool | None, Query(description="tasks of cases past (true) or within (false) their statutory "
+                                               "deadline")] = None,
     due_before: date | None = None,
+    q: Annotated[str | None, Query(min_length=1, max_length=50, description="as for cases: a case number, part of an "
+                                   "applicant's name, an 18-character ID number")] = None,
+    sort: Annotated[Sort, Query(description="the order; `-` in front reverses it")] = "due_on",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> TaskPage:
-    """Open tasks for your role in your region, earliest stage deadline first."""
+    """Open tasks for your role in your region, earliest stage deadline first (or by ``sort``)."""
     today = local_date(now)
     rows, total = service.queue(session, user, today, kind=kind, region=region, element_id=element_id, overdue=overdue,
-                                due_before=due_before, page=page, page_size=page_size)
-    return TaskPage(items=[service.task_out(services.registry, session, t, c, today) for t, c in rows],
+                                case_overdue=case_overdue, due_before=due_before, q=q, sort=sort, page=page, page_size=page_size)
+    calendar = services.calendars.get(session)
+    return TaskPage(items=[service.task_out(services.registry, session, t, c, today, calendar) for t, c in rows],
                     total=total, page=page, page_size=page_size)
 
 
@@ -43,7 +51,8 @@ def my_queue(
 def get_task(task_id: TaskId, services: ServicesDep, session: SessionDep, user: CurrentUser, now: NowDep) -> TaskOut:
     """One task with its form and stage deadline (404 outside your region)."""
     task = service.load(session, user, task_id)
-    return service.task_out(services.registry, session, task, load_case(session, user, task.case_id), local_date(now))
+    return service.task_out(services.registry, session, task, load_case(session, user, task.case_id), local_date(now),
+                            services.calendars.get(session))
 
 
 @router.post("/{task_id}/complete", response_model=CaseOut, responses={401: {}, 403: {}, 404: {}, 409: {}, 422: {}})

@@ -20,6 +20,7 @@ class TaskOut(BaseModel):
     name: str
     role: str
     region: str
+    region_name: str = Field(default="", description="the region's name (the code itself when the register does not know it)")
     status: str
     opened_at: Instant
     due_on: date | None
@@ -27,6 +28,12 @@ class TaskOut(BaseModel):
     form: list[dict[str, Any]]
     completed_at: Instant | None = None
     completed_by: str | None = None
+    applicant_name: str | None = Field(default=None, description="the case's applicant")
+    case_due_on: date | None = Field(default=None, description="the case's statutory deadline (last day allowed)")
+    case_overdue: bool = Field(default=False, description="the case is past its statutory deadline")
+    case_working_days_left: int | None = Field(
+        default=None, description="working days from today to the statutory deadline (negative: that many over); in the queue "
+        "and a task's own page")
 
 
 class TaskPage(BaseModel):

@@ -13,17 +13,20 @@ from .. import metrics
 from ..audit import service as audit
 from ..auth.models import User
 from ..auth.service import in_scope, scoped, within
+from ..calendar.workdays import WorkingCalendar
 from ..cases import case_dates, crosscheck, workflow
 from ..cases.models import Case
 from ..cases.service import load as load_case
+from ..cases.service import text_match
 from ..cases.workflow import Operation
 from ..clock import local_date
 from ..definitions.service import Registry
-from ..engine import CheckFailed
+from ..engine import CheckFailed, FieldSpec
 from ..errors import Conflict, Forbidden, Invalid, NotFound, problem
 from ..events import Topic
 from ..income import service as income
-from ..overdue import is_overdue, overdue_clause
+from ..overdue import is_overdue, not_overdue_clause, overdue_clause
+from ..regions.service import names
 from ..roles import ADMIN
 from . import validation
 from .models import CaseTask
@@ -39,18 +42,27 @@ class TaskCompleting:
     case: Case
     element_id: str
     data: dict[str, Any]
+    task_id: str = ""
+    form: tuple[FieldSpec, ...] = ()
 
 
 TASK_COMPLETING: Topic[TaskCompleting] = Topic("task.completing")
 
 
-def task_out(registry: Registry, session: Session, task: CaseTask, case: Case, today: date) -> TaskOut:
+def task_out(registry: Registry, session: Session, task: CaseTask, case: Case, today: date,
+             calendar: WorkingCalendar | None = None) -> TaskOut:
+    """``calendar``: also count the working days to the case's statutory deadline (the queue shows them)."""
     info = registry.meta(session, case.process_key, case.process_version).user_tasks.get(task.element_id)
+    active = case.status == "active" and case.due_on is not None
+    left = calendar.working_days_between(today, case.due_on) if calendar and active and case.due_on else None
     return TaskOut(
         id=task.id, case_id=task.case_id, case_number=case.number, kind=task.kind, purpose=case.purpose, element_id=task.element_id,
-        name=task.name, role=task.role, region=task.region, status=task.status, opened_at=task.opened_at,
+        name=task.name, role=task.role, region=task.region, region_name=names(session, [task.region])[task.region],
+        status=task.status, opened_at=task.opened_at,
         due_on=task.due_on, overdue=is_overdue(task.status == "open", task.due_on, today),
         form=[f.describe() for f in info.form] if info else [], completed_at=task.completed_at, completed_by=task.completed_by,
+        applicant_name=case.applicant_name, case_due_on=case.due_on, case_working_days_left=left,
+        case_overdue=is_overdue(case.status == "active", case.due_on, today),
     )
 
 
@@ -63,9 +75,31 @@ def open_tasks(session: Session, case_ids: list[int]) -> dict[int, list[CaseTask
     return out
 
 
+# the queue's orders: the column, then the tie-breakers that keep pages stable
+SORTS: dict[str, tuple[Any, ...]] = {
+    "due_on": (CaseTask.due_on.is_(None), CaseTask.due_on, CaseTask.opened_at, CaseTask.id),
+    "-due_on": (CaseTask.due_on.is_(None), CaseTask.due_on.desc(), CaseTask.opened_at, CaseTask.id),
+    "case_due_on": (Case.due_on.is_(None), Case.due_on, CaseTask.opened_at, CaseTask.id),
+    "-case_due_on": (Case.due_on.is_(None), Case.due_on.desc(), CaseTask.opened_at, CaseTask.id),
+    "case_number": (Case.number, CaseTask.id),
+    "-case_number": (Case.number.desc(), CaseTask.id),
+    "applicant": (Case.applicant_name, Case.number, CaseTask.id),
+    "-applicant": (Case.applicant_name.desc(), Case.number, CaseTask.id),
+    "stage": (CaseTask.name, CaseTask.due_on, CaseTask.id),
+    "-stage": (CaseTask.name.desc(), CaseTask.due_on, CaseTask.id),
+    "opened_at": (CaseTask.opened_at, CaseTask.id),
+    "-opened_at": (CaseTask.opened_at.desc(), CaseTask.id),
+}
+
+
 def queue(session: Session, user: User, today: date, *, kind: str | None, region: str | None, element_id: str | None,
-          overdue: bool | None, due_before: date | None, page: int, page_size: int) -> tuple[list[tuple[CaseTask, Case]], int]:
-    """The caller's queue: open tasks for their role, in their region."""
+          overdue: bool | None, due_before: date | None, page: int, page_size: int, sort: str = "due_on",
+          q: str | None = None, case_overdue: bool | None = None) -> tuple[list[tuple[CaseTask, Case]], int]:
+    """The caller's queue: open tasks for their role, in their region.
+
+    ``overdue``: tasks past (true) or not past (false) their stage deadline; ``case_overdue`` the same of the
+    case's statutory deadline.
+    """
     query = select(CaseTask, Case).join(Case, Case.id == CaseTask.case_id).where(CaseTask.status == "open")
     query = scoped(query, user, CaseTask.region)
     if user.role != ADMIN:
@@ -76,13 +110,18 @@ def queue(session: Session, user: User, today: date, *, kind: str | None, region
         query = query.where(within(CaseTask.region, region))
     if element_id:
         query = query.where(CaseTask.element_id == element_id)
-    if overdue is True:
-        query = query.where(overdue_clause(CaseTask.status == "open", CaseTask.due_on, today))
+    for late, (column, still_open) in ((overdue, (CaseTask.due_on, CaseTask.status == "open")),
+                                       (case_overdue, (Case.due_on, Case.status == "active"))):
+        if late is True:
+            query = query.where(overdue_clause(still_open, column, today))
+        elif late is False:
+            query = query.where(not_overdue_clause(still_open, column, today))
     if due_before:
         query = query.where(CaseTask.due_on < due_before)
+    if q is not None:
+        query = query.where(text_match(q))
     total = session.scalar(select(func.count()).select_from(query.with_only_columns(CaseTask.id).subquery())) or 0
-    rows = session.execute(query.order_by(CaseTask.due_on.is_(None), CaseTask.due_on, CaseTask.opened_at)
-                           .offset((page - 1) * page_size).limit(page_size)).all()
+    rows = session.execute(query.order_by(*SORTS[sort]).offset((page - 1) * page_size).limit(page_size)).all()
     return [(t, c) for t, c in rows], total
 
 
@@ -111,7 +150,8 @@ def complete(op: Operation, user: User, task_id: str, data: Any) -> Case:
     crosscheck.at_confirmation(op.session, user, op.now, case, task.element_id, cleaned, local_date(case.created_at).year)
     income.check_decision(op, case, task.element_id, cleaned, user.name)
     case_dates.check(case, cleaned, op.today)
-    op.services.followers.publish(TASK_COMPLETING, TaskCompleting(op, case, task.element_id, cleaned))
+    op.services.followers.publish(TASK_COMPLETING, TaskCompleting(op, case, task.element_id, cleaned, task.id,
+                                                                    info.form if info else ()))
     task.status, task.completed_at, task.completed_by, task.data = "done", op.now, user.name, cleaned
     audit.record(op.session, case=case, at=op.now, actor=user.name, type="task.completed", element_id=task.element_id,
                  data={"task_id": task.id, "data": cleaned})

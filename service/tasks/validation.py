@@ -136,6 +136,9 @@ def _check_value(field: FieldSpec, value: Any) -> tuple[Any, str | None]:  # noq
         return _check_attendees(field, value)
     if kind == "map":
         return _check_map(field, value)
+    if kind == "document":  # its shape here; that it is this case's document of the kind: documents.service.check_fields
+        ok = isinstance(value, str) and len(value) == 32 and all(c in "0123456789abcdef" for c in value)
+        return value, None if ok else "must be the id of a document uploaded to this case"
     return value, f"unsupported field type {kind}"
 
 

@@ -1,4 +1,4 @@
-"""The browser pages: process designer, case diagram viewer, supervision dashboard.
+"""The browser pages: caseworker's workbench, process designer, case diagram viewer, supervision dashboard.
 
 Static HTML, CSS and JavaScript served by the app, with bpmn-js vendored as its built files
 (``static/vendor/bpmn-js``). The pages call the REST API with a token the user enters, kept in
@@ -47,7 +47,7 @@ def _docs_page(name: str) -> FileResponse:
 
 @router.get("/")
 def home() -> RedirectResponse:
-    return RedirectResponse("/supervision", status_code=307)
+    return RedirectResponse("/work", status_code=307)
 
 
 @router.get("/designer")
@@ -60,6 +60,12 @@ def designer() -> FileResponse:
 def case_view(case_id: Annotated[int, PathParam(ge=1)]) -> FileResponse:
     """案件流程图: the case's diagram with its tokens, completed path and deadlines."""
     return _page("case.html")
+
+
+@router.get("/work")
+def work() -> FileResponse:
+    """办理工作台: my queue, search, a task's form from its diagram, documents, new applications."""
+    return _page("work.html")
 
 
 @router.get("/supervision")

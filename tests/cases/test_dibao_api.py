@@ -48,7 +48,8 @@ def test_approved_path(api: Api) -> None:
     assert case["status"] == "approved" and case["positions"] == [] and case["tasks"] == []
     assert case["closed_at"] is not None and case["overdue"] is False
     types = [e["type"] for e in api.history(case["id"])]
-    assert types[0] == "case.created" and types[-2:] == ["case.closed", "beneficiary.created"]  # into dynamic management
+    assert types[0] == "case.created" and types[-3:-1] == ["case.closed", "beneficiary.created"]  # into dynamic management
+    assert types[-1] == "document.added"  # the household archive, kept on archiving
     assert {"task.completed", "case.accepted", "timer.fired"} <= set(types)
 
 

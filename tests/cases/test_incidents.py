@@ -9,7 +9,7 @@ from sqlalchemy import select
 from service.db import transaction
 from service.tasks.models import CaseTask
 
-from ..factories import ACCEPT, INFO, VISIT, Api
+from ..factories import ACCEPT, INFO, PDF, VISIT, Api
 
 DIBAO = Path(__file__).resolve().parents[2] / "processes" / "dibao.bpmn"
 
@@ -29,8 +29,9 @@ def test_runtime_failure_is_an_incident_and_changes_nothing(api: Api) -> None:
     case = api.create()
     assert case["process"] == {"key": "dibao", "version": 2}
     api.walk(case["id"], [("accept", ACCEPT), ("info_check", INFO)])
+    record = api.upload(case["id"], PDF, kind="home_visit_record")["id"]
     before = api.history(case["id"])
-    response = api.complete(case["id"], "home_visit", VISIT)
+    response = api.complete(case["id"], "home_visit", {**VISIT, "visit_record": record})
     assert response.status_code == 409
     detail = response.json()["detail"]
     assert detail["element_id"] == "dispute_gateway" and "disputed_by_neighbours" in detail["reason"]

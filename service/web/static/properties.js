@@ -9,7 +9,10 @@
   const { isTextFieldEntryEdited, isTextAreaEntryEdited, isSelectEntryEdited } = P;
   const LANE_ROLES = { "村（居）委会": "village", "乡镇（街道）": "township", "县级民政部门": "county", village: "village", township: "township", county: "county" };
   const ROLE_NAMES = { village: "村（居）委会", township: "乡镇（街道）", county: "县级民政部门" };
-  const FIELD_TYPES = ["string", "text", "boolean", "number", "integer", "date", "list", "enum"];
+  const FIELD_TYPES = ["string", "text", "boolean", "number", "integer", "date", "list", "enum", "attendees", "map", "document"];
+  // a document field's kind (what the caseworker uploads); the server's list is service/engine/model.py DOCUMENT_KINDS
+  const DOCUMENT_KINDS = [["", "（非材料字段）"], ["application", "申请材料"], ["home_visit_record", "入户调查表"],
+    ["appraisal_record", "评议记录"], ["meeting_minutes", "会议纪要"], ["other", "其他材料"]];
 
   const is = (bo, type) => bo && bo.$instanceOf && bo.$instanceOf(type);
   const extensions = (bo) => (bo.extensionElements && bo.extensionElements.values) || [];
@@ -128,6 +131,9 @@
         setValue: (value) => services.modeling.updateModdleProperties(element, field, { [attr]: value || undefined }),
       };
       if (kind === "type") return h(SelectEntry, Object.assign(common, { getOptions: () => FIELD_TYPES.map((t) => ({ value: t, label: t })) }));
+      if (kind === "kind") {
+        return h(SelectEntry, Object.assign(common, { getOptions: () => DOCUMENT_KINDS.map(([value, text]) => ({ value, label: value ? `${text}（${value}）` : text })) }));
+      }
       if (kind === "required") {
         return h(SelectEntry, Object.assign(common, { getOptions: () => [{ value: "", label: "必填" }, { value: "false", label: "选填" }] }));
       }
@@ -138,7 +144,7 @@
   const FIELD_ATTRS = [
     ["name", "字段名（英文）"], ["label", "标签"], ["type", "类型", "type"], ["required", "是否必填", "required"],
     ["requiredWhen", "必填条件（表达式）"], ["options", "选项（逗号分隔）"], ["minItems", "最少条数"],
-    ["min", "最小值"], ["max", "最大值"], ["exclusiveMin", "须大于"],
+    ["min", "最小值"], ["max", "最大值"], ["exclusiveMin", "须大于"], ["kind", "材料类别（类型为 document 时）", "kind"],
   ];
 
   function formGroup(element, services) {

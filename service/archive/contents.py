@@ -1,0 +1,97 @@
+"""What the household archive says about a case, read from the database: the summary's sections."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..audit.models import AuditEvent
+from ..cases.models import Case
+from ..clock import SHANGHAI
+from ..definitions.service import Registry
+from ..documents.models import Document
+from ..engine import DOCUMENT_KINDS
+from ..tasks.models import CaseTask
+from .summary import Decision, Summary
+
+KINDS = {"dibao": "最低生活保障", "tekun": "特困人员救助供养", "linshi": "临时救助"}
+STATUSES = {"active": "办理中", "approved": "已批准", "rejected": "不予批准", "withdrawn": "已撤回", "terminated": "已终止",
+            "completed": "已办结"}
+HUKOU = {"rural": "农村", "urban": "城镇"}
+EVENTS = {"case.created": "申请登记", "task.completed": "办理完成", "timer.fired": "期限到达", "deadline.extended": "延长办理期限",
+          "objection.filed": "公示异议", "case.closed": "办结", "document.added": "上传材料", "income.accounted": "收入核算",
+          "income.overridden": "偏离核算的决定", "case.withdrawn": "撤回申请", "beneficiary.registered": "纳入保障"}
+MAX_VALUE = 600
+
+
+def when(at: datetime | None) -> str:
+    return at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if at else ""
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "、".join(f"{v.get('name')}（{v.get('role')}）" if isinstance(v, dict) else str(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)[:MAX_VALUE]
+    return str(value)[:MAX_VALUE]
+
+
+def events(session: Session, case: Case) -> Any:
+    """The case's audit chain, oldest first, read in batches."""
+    query = select(AuditEvent).where(AuditEvent.chain == f"case:{case.id}").order_by(AuditEvent.seq)
+    return session.scalars(query.execution_options(yield_per=500))
+
+
+def documents(session: Session, case: Case) -> list[Document]:
+    """The documents an archive holds (not earlier archives), oldest first."""
+    query = select(Document).where(Document.case_id == case.id, Document.kind != "archive")
+    return list(session.scalars(query.order_by(Document.uploaded_at, Document.id).limit(5000)))
+
+
+def _decisions(session: Session, registry: Registry, case: Case) -> list[Decision]:
+    meta = registry.meta(session, case.process_key, case.process_version)
+    done = session.scalars(select(CaseTask).where(CaseTask.case_id == case.id, CaseTask.status == "done")
+                           .order_by(CaseTask.completed_at, CaseTask.id).limit(1000))
+    out = []
+    for task in done:
+        info = meta.user_tasks.get(task.element_id)
+        labels = {f.name: f.label for f in info.form} if info else {}
+        lines = [(labels.get(k, k), _value(v)) for k, v in (task.data or {}).items() if v not in (None, "", [])]
+        out.append(Decision(task.name, task.completed_by or "", when(task.completed_at), lines))
+    return out
+
+
+def summary(session: Session, registry: Registry, case: Case, docs: list[Document], names: dict[str, str],
+            now: datetime) -> Summary:
+    """Everything ``summary.pdf`` shows; ``names``: region codes to names, where a register knows them."""
+    region = f"{case.region}（{names[case.region]}）" if case.region in names else case.region
+    cover = [("案件编号", case.number), ("救助类别", KINDS.get(case.kind, case.kind)), ("行政区划", region),
+             ("申请人", case.applicant_name), ("身份证号", case.applicant_id_number), ("户籍", HUKOU.get(case.hukou, case.hukou)),
+             ("申请事由", _value(case.application.get("reason", ""))), ("登记时间", when(case.created_at)),
+             ("受理日期", case.accepted_on.isoformat() if case.accepted_on else "未受理"),
+             ("法定办结期限", (case.due_on.isoformat() + ("（已延长）" if case.extended else "")) if case.due_on else ""),
+             ("办理结果", STATUSES.get(case.status, case.status)), ("办结时间", when(case.closed_at)),
+             ("流程", f"{case.process_key} 第 {case.process_version} 版；政策参数 {case.rule_pack}")]
+    household = [[str(m.get("name", "")), str(m.get("id_number", "")), str(m.get("relation", ""))] for m in case.household[:100]]
+    computation: list[tuple[str, str]] = []
+    history = []
+    for event in events(session, case):
+        history.append([when(event.at), event.actor, EVENTS.get(event.type, event.type), event.element_id or ""])
+        if event.type == "income.accounted":
+            data = event.data
+            computation = [("核算时间", when(event.at)), ("核算人", event.actor), ("政策参数", _value(data.get("rule_pack", "")))]
+            computation += [(f"结果：{k}", _value(v)) for k, v in (data.get("result") or {}).items()]
+            computation += [(f"家庭：{k}", _value(v)) for k, v in (data.get("household") or {}).items()]
+    rows = [[DOCUMENT_KINDS.get(d.kind, d.kind), d.filename, str(d.size), d.sha256] for d in docs]
+    return Summary(
+        title=f"一户一档　{case.number}", cover=cover, household=household, decisions=_decisions(session, registry, case),
+        computation=computation, documents=rows, history=history,
+        footer=f"生成时间 {when(now)}。每份材料的 SHA-256 及全部办理记录的哈希链见 audit.jsonl，"
+               "可用 `jiuzhu audit verify --archive 本文件.zip` 离线核验。",
+    )
