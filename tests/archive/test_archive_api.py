@@ -68,6 +68,9 @@ def test_completing_the_archive_task_keeps_the_archive_as_a_document(api: Api, t
     listed = api.client.get(f"/api/v1/cases/{case['id']}/documents", headers=api.headers()).json()
     kept = [d for d in listed if d["kind"] == "archive"]
     assert len(kept) == 1 and kept[0]["content_type"] == "application/zip" and kept[0]["kind_label"] == "一户一档"
+    village = api.headers("village")  # the archive holds every ID number in full: not for the village
+    assert api.client.get(f"/api/v1/documents/{kept[0]['id']}", headers=village).status_code == 404
+    assert "archive" not in {d["kind"] for d in api.client.get(f"/api/v1/cases/{case['id']}/documents", headers=village).json()}
     response = api.client.get(f"/api/v1/documents/{kept[0]['id']}", headers=api.headers("county"))
     assert response.status_code == 200 and hashlib.sha256(response.content).hexdigest() == kept[0]["sha256"]
     path = tmp_path / "kept.zip"
