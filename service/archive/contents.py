@@ -21,9 +21,12 @@ KINDS = {"dibao": "最低生活保障", "tekun": "特困人员救助供养", "li
 STATUSES = {"active": "办理中", "approved": "已批准", "rejected": "不予批准", "withdrawn": "已撤回", "terminated": "已终止",
             "completed": "已办结"}
 HUKOU = {"rural": "农村", "urban": "城镇"}
-EVENTS = {"case.created": "申请登记", "task.completed": "办理完成", "timer.fired": "期限到达", "deadline.extended": "延长办理期限",
-          "objection.filed": "公示异议", "case.closed": "办结", "document.added": "上传材料", "income.accounted": "收入核算",
-          "income.overridden": "偏离核算的决定", "case.withdrawn": "撤回申请", "beneficiary.registered": "纳入保障"}
+# as the pages name them (service/web/static/common.js); another type is shown as itself
+EVENTS = {"case.created": "登记申请", "case.accepted": "正式受理", "task.completed": "办结环节", "timer.fired": "期限届满",
+          "deadline.extended": "延长办理期限", "deadline.recomputed": "按新公布的节假日重算期限", "objection.filed": "收到异议",
+          "case.closed": "办结", "case.overdue": "超过法定办理期限", "case.migrated": "迁移流程版本", "case.incident": "流程异常",
+          "case.withdrawn": "撤回申请", "beneficiary.created": "纳入救助对象", "income.accounted": "核算家庭收入",
+          "income.overridden": "调整收入核算结果", "document.added": "上传材料", "crosscheck.hit": "重复享受比对命中"}
 RELATIONS = {"spouse": "配偶", "child": "子女", "parent": "父母", "sibling": "兄弟姐妹", "grandparent": "祖父母、外祖父母",
              "grandchild": "孙子女、外孙子女", "self": "本人", "other": "其他"}
 RESULT_LABELS = {"net_income": "家庭月净收入（元）", "per_capita": "人均月收入（元）", "standard": "保障标准（元/人·月）",
