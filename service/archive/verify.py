@@ -63,7 +63,7 @@ def _sha256(archive: zipfile.ZipFile, name: str) -> str:
 
 
 def _documents(archive: zipfile.ZipFile, added: dict[str, dict[str, Any]]) -> tuple[int, str | None]:
-    seen = set()
+    seen: set[str] = set()
     files = [n for n in archive.namelist() if n.startswith("documents/") and not n.endswith("/")]
     for name in files:
         document_id = name.rsplit("/", 1)[-1].rsplit(".", 1)[0].rsplit("-", 1)[-1]
