@@ -16,6 +16,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -190,3 +191,20 @@ def children(session: Session, padded: str, limit: int) -> list[Region]:
         if found:
             return found
     return []
+
+
+def with_names(session: Session, rows: list[dict[str, Any]], *keys: str) -> list[dict[str, Any]]:
+    """Each row (in place) gains ``<key>_name`` right after each region-code ``key`` it has, e.g. ``township_name``."""
+    codes = {row[key] for row in rows for key in keys if isinstance(row.get(key), str)}
+    if not codes:
+        return rows
+    found = names(session, codes)
+    for row in rows:
+        rebuilt: dict[str, Any] = {}
+        for key, value in row.items():
+            rebuilt[key] = value
+            if key in keys and isinstance(value, str):
+                rebuilt[f"{key}_name"] = found[value]
+        row.clear()
+        row.update(rebuilt)
+    return rows
