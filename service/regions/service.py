@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -208,3 +208,15 @@ def with_names(session: Session, rows: list[dict[str, Any]], *keys: str) -> list
         row.clear()
         row.update(rebuilt)
     return rows
+
+
+def namer(session: Session) -> Callable[[str], str]:
+    """A function giving one code's name, remembering what it looked up (for exports written row by row)."""
+    memo: dict[str, str] = {}
+
+    def name_of(code: str) -> str:
+        if code not in memo:
+            memo[code] = names(session, [code])[code]
+        return memo[code]
+
+    return name_of
