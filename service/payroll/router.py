@@ -31,7 +31,8 @@ def _out(session: Session, user: User, p: Payroll, page: int = 1, page_size: int
     township = service.section(user)
     rows, count = service.row_page(session, p, township, page, page_size)
     held = service.holds(session, p, township)
-    named = names(session, {p.county, *(r.township for r in [*rows, *held]), *(r.village for r in [*rows, *held])})
+    named = names(session, {p.county, *(c for r in rows for c in (r.township, r.village)),
+                            *(c for h in held for c in (h.township, h.village))})
     return PayrollOut(
         id=p.id, county=p.county, county_name=named[p.county], month=p.month, kind=p.kind, status=p.status, rule_pack=p.rule_pack, months=p.months,
         pay_by=p.pay_by, row_count=count, total=p.total, checksum=p.checksum, late=p.late, created_at=p.created_at,

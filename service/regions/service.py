@@ -46,12 +46,8 @@ def pad(code: str) -> str:
 
 def level(padded: str) -> int:
     """1 province … 5 village; 0 for the all-zero code (the whole country)."""
-    found = 0
-    for index, cut in enumerate(CUTS, start=1):
-        start = CUTS[index - 2] if index > 1 else 0
-        if set(padded[start:cut]) != {"0"}:
-            found = index
-    return found
+    significant = len(padded.rstrip("0"))
+    return next((index for index, cut in enumerate(CUTS, start=1) if significant <= cut), len(CUTS)) if significant else 0
 
 
 def ancestors(padded: str) -> list[str]:
