@@ -5,17 +5,16 @@
 Measures, side by side in one run, the figures of ``benchmarks/run.py``'s HTTP section that concern
 one completion (one client, each walk right after a bare SpiffWorkflow walk): completion p50 over the
 bare step's p50, the API's CPU per completion over the bare step's CPU, and the stored workflow of
-each dibao case once it is in publicity. ``--profile`` instead runs the same walks in this process
-(no HTTP server) under cProfile and writes the functions with the most cumulative time.
+each dibao case once it is in publicity. ``--profile`` also records the server with py-spy during the
+walks and writes the functions that take the largest share of the samples.
 """
 
 from __future__ import annotations
 
 import argparse
-import cProfile
-import io
 import json
-import pstats
+import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -39,13 +38,14 @@ def stored_sizes(url: str) -> list[int]:
     return [int(r) for r in rows]
 
 
-def over_http(db: harness.BenchDatabase, cases: int, workers: int) -> dict[str, Any]:
+def over_http(db: harness.BenchDatabase, cases: int, workers: int, profile: Path | None = None) -> dict[str, Any]:
     services = harness.prepared_services(db)
     token = harness.token(services, "bench-township", "township", "220283000000")
     baseline = engine_step.Baseline()
     with harness.server(db, workers) as base:
         made = load.create_cases(base, token, 0, cases, 4)
-        pids = harness.children(harness.pids_of_server(base))
+        pids = harness.children(harness.pids_of_server(base)) or [harness.pids_of_server(base)]
+        spy = _py_spy(harness.pids_of_server(base), profile) if profile else None
         client, walk, cpu = load.Client(base, token), load.Walk(), 0.0
         for case in made:
             baseline.walk()
@@ -53,6 +53,10 @@ def over_http(db: harness.BenchDatabase, cases: int, workers: int) -> dict[str, 
             load.walk_case(client, case, walk)
             cpu += harness.cpu_seconds(pids) - before
         client.close()
+        if spy is not None and profile is not None:
+            spy.send_signal(signal.SIGINT)
+            spy.wait(60)
+            profile.write_text(summarise(profile.with_suffix(".raw")))
     services.engine.dispose()
     steps = len(baseline.all())
     one = ms(walk.all())
@@ -72,37 +76,30 @@ def over_http(db: harness.BenchDatabase, cases: int, workers: int) -> dict[str, 
     }
 
 
-def profiled(db: harness.BenchDatabase, cases: int, out: Path) -> dict[str, Any]:
-    """The same walks through the ASGI app in this process, under cProfile (completions only)."""
-    from fastapi.testclient import TestClient
+def _py_spy(pid: int, out: Path) -> subprocess.Popen[bytes]:
+    spy = subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(pid), "--subprocesses", "--rate", "250", "--gil",
+                            "--format", "raw", "--output", str(out.with_suffix(".raw"))], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(2)  # attached before the walks start
+    return spy
 
-    from service.app import create_app
-    from benchmarks.scenario import STEPS, payload
 
-    services = harness.prepared_services(db)
-    token = harness.token(services, "bench-township", "township", "220283000000")
-    client = TestClient(create_app(services=services))
-    headers = {"Authorization": f"Bearer {token}"}
-    made = [client.post("/api/v1/cases", json=payload(n), headers=headers).json() for n in range(cases)]
-    profile = cProfile.Profile()
-    seconds: list[float] = []
-    for case in made:
-        for element_id, data in STEPS:
-            task_id = next(t["id"] for t in case["tasks"] if t["element_id"] == element_id)
-            began = time.perf_counter()
-            profile.enable()
-            answer = client.post(f"/api/v1/tasks/{task_id}/complete", json={"data": data}, headers=headers)
-            profile.disable()
-            seconds.append(time.perf_counter() - began)
-            assert answer.status_code == 200, answer.text
-            case = answer.json()
-    stream = io.StringIO()
-    stats = pstats.Stats(profile, stream=stream)
-    stats.sort_stats("cumulative").print_stats(70)
-    stats.sort_stats("tottime").print_stats(40)
-    out.write_text(stream.getvalue())
-    services.engine.dispose()
-    return {"in_process_completion": ms(seconds), "profile": str(out)}
+def summarise(raw: Path, top: int = 45) -> str:
+    """Inclusive and own share of samples per function, from py-spy's collapsed stacks."""
+    inclusive: dict[str, int] = {}
+    own: dict[str, int] = {}
+    total = 0
+    for line in raw.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        frames = [f.split(" (")[0] + " (" + f.split(" (")[-1].split(":")[0].rsplit("/", 1)[-1] + ")" for f in stack.split(";")]
+        n = int(count)
+        total += n
+        for frame in set(frames):
+            inclusive[frame] = inclusive.get(frame, 0) + n
+        own[frames[-1]] = own.get(frames[-1], 0) + n
+    lines = [f"{total} samples", "inclusive:"]
+    lines += [f"{100 * n / total:6.1f}%  {f}" for f, n in sorted(inclusive.items(), key=lambda x: -x[1])[:top]]
+    lines += ["own:"] + [f"{100 * n / total:6.1f}%  {f}" for f, n in sorted(own.items(), key=lambda x: -x[1])[:top]]
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -110,13 +107,13 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=30, help="dibao cases walked to publicity (4 completions each)")
     parser.add_argument("--workers", type=int, default=2, help="serve --workers")
     parser.add_argument("--database", default=DEFAULT_URL, help=f"PostgreSQL URL (default {DEFAULT_URL})")
-    parser.add_argument("--profile", type=Path, help="profile in this process instead; write the profile here")
+    parser.add_argument("--profile", type=Path, help="record the server with py-spy during the walks; write a summary here")
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args()
     db = harness.BenchDatabase(args.database)
     db.create()
     try:
-        result = profiled(db, args.cases, args.profile) if args.profile else over_http(db, args.cases, args.workers)
+        result = over_http(db, args.cases, args.workers, args.profile)
     finally:
         db.drop()
     text_out = json.dumps(result, indent=2, ensure_ascii=False)
