@@ -12,6 +12,7 @@ connection, a worker started after the commit) costs at most one poll, never a t
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -110,10 +111,8 @@ class Listener:
 
     def _drop(self) -> None:
         if self.connection is not None:
-            try:
+            with contextlib.suppress(Exception):  # already gone
                 self.raw.close()
-            except Exception:  # noqa: BLE001 - already gone
-                pass
         self.connection = None
 
     def close(self) -> None:
