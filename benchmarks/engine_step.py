@@ -22,7 +22,7 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
 from service.calendar.functions import CaseFacts, host_functions
-from service.calendar.rules import RuleBook
+from service.calendar.packfiles import load_book
 from service.calendar.workdays import WorkingCalendar
 from service.clock import SystemClock
 from service.engine.timeshift import engine_time
@@ -41,7 +41,7 @@ def _spec() -> tuple[Any, Any]:
 
 
 def _functions(now: datetime) -> dict[str, Any]:
-    rules = RuleBook.load(ROOT / "processes" / "rules", "shulan-2023")
+    rules = load_book(ROOT / "processes" / "rules", "shulan-2023")
     facts = CaseFacts(kind="dibao", pack=rules.get("shulan-2023"), accepted_on=None, extended=False)
     return host_functions(WorkingCalendar(), facts, now)
 

@@ -33,7 +33,7 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
-from . import expressions, limits
+from . import expressions, limits, storage
 from .loader import CompiledProcess, lane_role
 from .model import (
     CheckFailed,
@@ -165,7 +165,7 @@ class Instance:
         when the stored one names the same process and elements, otherwise the stored one is rebuilt.
         """
         try:
-            dct = json.loads(state)
+            dct = storage.expand(json.loads(state))
             specless = "spec" not in dct
             _SERIALIZER.migrate(dct)
             if specless and not _fits(dct, process):
@@ -178,9 +178,19 @@ class Instance:
         return cls(process, workflow)
 
     def dump(self) -> str:
-        """The workflow's JSON; without its spec when the workflow runs on the compiled spec of its process."""
+        """The workflow's JSON; without its spec, in the compact form (storage.py), when the workflow runs on the
+        compiled spec of its process; whole, in SpiffWorkflow's own form, otherwise."""
         own = self.workflow.spec is self.process.spec and self.workflow.subprocess_specs == self.process.subprocess_specs
-        return str((_STATE_SERIALIZER if own else _SERIALIZER).serialize_json(self.workflow))
+        if not own:
+            return str(_SERIALIZER.serialize_json(self.workflow))
+        serializer = _STATE_SERIALIZER
+        serializer.registry._encoder_mode = True  # as serialize_json: values JSON cannot hold are left to the encoder
+        try:
+            dct = serializer.to_dict(self.workflow)
+            dct[serializer.VERSION_KEY] = serializer.VERSION
+            return storage.dumps(dct, serializer._encoder_cls)
+        finally:
+            serializer.registry._encoder_mode = False
 
     # -- operations ---------------------------------------------------------------------------
     def complete_task(self, task_id: str, data: Mapping[str, Any], host: Host) -> Snapshot:
