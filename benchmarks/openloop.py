@@ -93,5 +93,6 @@ def offered_load(base: str, token: str, cases: list[dict[str, Any]], rate: float
 
 
 def cases_needed(rate: float, seconds: float) -> int:
-    """Enough cases that one is always ready: every completion of the run, spread over the steps, and a margin."""
-    return int(rate * seconds / len(STEPS) * 1.25) + 16
+    """Enough cases that one is always ready: every completion of the run spread over the steps, plus two
+    seconds of sends in flight at once (a server further behind than that starves the run: reported)."""
+    return int(rate * seconds / len(STEPS)) + int(rate * 2) + 16
