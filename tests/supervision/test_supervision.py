@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from service.clock import SHANGHAI
+from service.supervision.schemas import OverdueOut
 
 from ..factories import ACCEPT, ARCHIVE, CONFIRM, INELIGIBLE, INFO, NOTIFY, TO_PUBLICITY, VISIT, Api, case_payload
 
@@ -30,6 +31,7 @@ def test_overdue_and_at_risk_per_township(api: Api) -> None:
     api.clock.set(datetime(2026, 12, 1, 9, tzinfo=SHANGHAI))
     report = api.client.get("/api/v1/supervision/overdue", headers=api.headers("county")).json()
     assert report["as_of"] == "2026-12-01" and report["at_risk_days"] == 5
+    assert OverdueOut.model_validate(report).model_dump(mode="json") == report  # written directly, in the documented shape
     assert report["totals"]["overdue"] == 1 and report["totals"]["at_risk"] == 1
     by_code = {t["township"]: t for t in report["townships"]}
     overdue = by_code["220283101"]["cases"][0]
@@ -54,6 +56,7 @@ def test_stage_overdue_tasks_are_listed_and_queued(api: Api) -> None:
     report = api.client.get("/api/v1/supervision/overdue", headers=api.headers("county")).json()
     tasks = report["townships"][0]["late_tasks"]
     assert {t["element_id"] for t in tasks} == {"info_check", "home_visit"} and tasks[0]["working_days_over"] == 1
+    assert OverdueOut.model_validate(report).model_dump(mode="json") == report
     assert report["totals"]["overdue"] == 0 and api.case(case["id"])["overdue"] is False
 
 
