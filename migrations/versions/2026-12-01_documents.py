@@ -1,7 +1,7 @@
 """A case's documents (申请材料、入户调查表、...), their bytes in a table of their own.
 
 Revision ID: documents
-Revises: definition_notes
+Revises: report_cases_county
 Create Date: 2026-12-01
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "documents"
-down_revision = "definition_notes"
+down_revision = "report_cases_county"
 branch_labels = None
 depends_on = None
 

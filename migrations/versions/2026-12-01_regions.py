@@ -1,7 +1,7 @@
 """The region register: each administrative code's name (county level from a library, villages from a county's file).
 
 Revision ID: regions
-Revises: definition_notes
+Revises: documents
 Create Date: 2026-12-01
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "regions"
-down_revision = "definition_notes"
+down_revision = "documents"
 branch_labels = None
 depends_on = None
 

@@ -7,7 +7,7 @@ notifications of one transaction are folded into one by PostgreSQL, so a bulk in
 SQLite has no notifications: its workers keep polling.
 
 Revision ID: timer_notify
-Revises: definition_notes
+Revises: regions
 Create Date: 2026-12-01
 """
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "timer_notify"
-down_revision = "definition_notes"
+down_revision = "regions"
 branch_labels = None
 depends_on = None
 
