@@ -51,14 +51,14 @@ def write(session: Session, settings: Settings, registry: Registry, case: Case, 
     try:
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
             def put(name: str, data: bytes, compress: int = zipfile.ZIP_DEFLATED) -> None:
-                info = zipfile.ZipInfo(name, date_time=stamp)  # type: ignore[arg-type]
+                info = zipfile.ZipInfo(name, date_time=stamp)
                 info.compress_type = compress
                 archive.writestr(info, data)
 
             names = region_names(session, [case.region])
             put("summary.pdf", render(contents.summary(session, registry, case, docs, names, now)))
             head = (0, "")
-            with archive.open(zipfile.ZipInfo("audit.jsonl", date_time=stamp), "w") as log:  # type: ignore[arg-type]
+            with archive.open(zipfile.ZipInfo("audit.jsonl", date_time=stamp), "w") as log:
                 for event in contents.events(session, case):
                     log.write((json.dumps(as_line(event), ensure_ascii=False, sort_keys=True, default=str) + "\n").encode())
                     head = (event.seq, event.hash)

@@ -52,7 +52,7 @@ def _verify_archive(path: Path) -> None:
     if not verdict.ok:
         print(f"BROKEN: {verdict.broken}")
         raise typer.Exit(1)
-    print(f"{verdict.events} audit events and {verdict.documents} documents of {path.name} verified")
+    print(f"{verdict.events} audit events and {verdict.documents} document file(s) of {path.name} verified")
     print("ok")
 
 

@@ -19,7 +19,7 @@ from ..cases.service import load as load_case
 from ..cases.workflow import Operation
 from ..engine import DOCUMENT_KINDS
 from ..errors import Conflict, Invalid, NotFound, ServiceError, problem
-from ..privacy import mask_ids_in
+from ..privacy import FULL_ID_ROLES, mask_ids_in
 from ..tasks.models import CaseTask
 from ..tasks.service import TaskCompleting
 from . import store
@@ -100,17 +100,25 @@ def upload(op: Operation, user: User, case_id: int, stream: BinaryIO, filename: 
     return add(op, case, data, kind=kind, content_type=content_type, filename=name, task_id=task.id if task else None)
 
 
+def _sees_archives(user: User) -> bool:
+    """An archive holds every ID number in full: only those who check identities read it (as its endpoint)."""
+    return user.role in FULL_ID_ROLES
+
+
 def of_case(session: Session, user: User, case_id: int) -> list[Document]:
     case = load_case(session, user, case_id)
-    return list(session.scalars(select(Document).where(Document.case_id == case.id)
-                                .order_by(Document.uploaded_at, Document.id).limit(1000)))
+    query = select(Document).where(Document.case_id == case.id)
+    if not _sees_archives(user):
+        query = query.where(Document.kind != ARCHIVE)
+    return list(session.scalars(query.order_by(Document.uploaded_at, Document.id).limit(1000)))
 
 
 def load(session: Session, user: User, document_id: str) -> Document:
-    """The document if the user may read its case; otherwise 404 without saying whether it exists."""
+    """The document if the user may read its case (an archive: township, county); otherwise 404 without saying whether it exists."""
     document = session.get(Document, document_id) if len(document_id) == 32 else None
     case = session.get(Case, document.case_id) if document else None
-    if document is None or case is None or not in_scope(user, case.region):
+    if document is None or case is None or not in_scope(user, case.region) or \
+            (document.kind == ARCHIVE and not _sees_archives(user)):
         raise NotFound(f"document {document_id} not found")
     return document
 

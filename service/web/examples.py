@@ -158,4 +158,6 @@ EXAMPLES: dict[tuple[str, str], Any] = {
     ("GET", "/api/v1/external-tasks"): [_EXTERNAL],
     ("GET", "/api/v1/webhooks"): [_SUBSCRIPTION],
     ("DELETE", "/api/v1/webhooks/{subscription_id}"): {**_SUBSCRIPTION, "active": False},
+    ("GET", "/api/v1/documents/{document_id}"): "(the file's bytes: %PDF-1.7 …)",
+    ("GET", "/api/v1/cases/{case_id}/archive"): "(a ZIP: summary.pdf, audit.jsonl, manifest.json, documents/home_visit_record-….pdf)",
 }

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from service.cli import app
 
-from ..factories import JPEG, PDF, Api, approve
+from ..factories import ELIGIBLE, JPEG, PDF, TO_PUBLICITY, Api, approve, case_payload
 
 
 def _archive(api: Api, case_id: int, role: str = "township", region: str | None = None) -> zipfile.ZipFile:
@@ -20,6 +20,10 @@ def _archive(api: Api, case_id: int, role: str = "township", region: str | None 
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/zip"
     return zipfile.ZipFile(io.BytesIO(response.content))
+
+
+def approve_to_publicity(api: Api, case_id: int) -> None:
+    api.walk(case_id, [*TO_PUBLICITY[:-1], ("review", {**ELIGIBLE, "monthly_amount": 860})])
 
 
 def _verify(path: Path) -> tuple[int, str]:
@@ -64,6 +68,9 @@ def test_completing_the_archive_task_keeps_the_archive_as_a_document(api: Api, t
     listed = api.client.get(f"/api/v1/cases/{case['id']}/documents", headers=api.headers()).json()
     kept = [d for d in listed if d["kind"] == "archive"]
     assert len(kept) == 1 and kept[0]["content_type"] == "application/zip" and kept[0]["kind_label"] == "一户一档"
+    village = api.headers("village")  # the archive holds every ID number in full: not for the village
+    assert api.client.get(f"/api/v1/documents/{kept[0]['id']}", headers=village).status_code == 404
+    assert "archive" not in {d["kind"] for d in api.client.get(f"/api/v1/cases/{case['id']}/documents", headers=village).json()}
     response = api.client.get(f"/api/v1/documents/{kept[0]['id']}", headers=api.headers("county"))
     assert response.status_code == 200 and hashlib.sha256(response.content).hexdigest() == kept[0]["sha256"]
     path = tmp_path / "kept.zip"
@@ -159,3 +166,33 @@ def test_an_archive_over_the_cap_is_409(api: Api) -> None:
     api.services.settings.archive_max_bytes = 2_000_010
     response = api.client.get(f"/api/v1/cases/{case['id']}/archive", headers=api.headers())
     assert response.status_code == 409 and "JIUZHU_ARCHIVE_MAX_BYTES" in response.json()["detail"]
+
+
+def test_the_summary_shows_the_computation_and_each_decision_in_order(api: Api) -> None:
+    from service.archive import contents
+    from service.cases.models import Case
+
+    case = api.create(case_payload(household=2))
+    put = api.client.put(f"/api/v1/cases/{case['id']}/income", headers=api.headers(),
+                         json={"income": {"wages": 1000, "basic_pension": 150}, "expenditure": {"medical": 100}})
+    assert put.status_code == 200, put.text
+    approve_to_publicity(api, case["id"])
+    with api.services.sessions() as session:
+        row = session.get(Case, case["id"])
+        assert row is not None
+        summary = contents.summary(session, api.services.registry, row, contents.documents(session, row), {}, api.clock.now())
+    computed = dict(summary.computation)
+    assert computed["核定保障金额（元/月）"] == "860.0" and computed["人均月收入（元）"] == "233.33"
+    assert [d.name for d in summary.decisions] == ["受理审查", "信息核对", "入户调查", "审核意见"]
+    visit = dict(summary.decisions[2].lines)
+    assert visit["入户调查人员（签字）"] == "王五、赵六" and visit["入户调查表（签字）"].startswith("入户调查表 ")
+    assert ["李0", summary.household[0][1], "配偶"] == summary.household[0]
+
+
+def test_a_forged_manifest_or_log_line_is_broken_not_a_crash(api: Api, tmp_path: Path) -> None:
+    case = api.create()
+    archive = _archive(api, case["id"])
+    for name, content in (("manifest.json", b'{"audit_head": 7}'), ("manifest.json", b"[1]"),
+                          ("audit.jsonl", b'{"seq": 1}\n'), ("audit.jsonl", b"[]\n"), ("audit.jsonl", b"\xff\xfe\n")):
+        code, output = _verify(_rewrite(archive, tmp_path / "f.zip", {name: content}))
+        assert code == 1 and output.startswith("BROKEN"), (name, content, output)

@@ -22,7 +22,7 @@ import pytest
 from service.cases.schemas import check_id_number
 from service.privacy import FULL_ID_ROLES
 
-from ..factories import ACCEPT, TO_PUBLICITY, Api, approve, case_payload
+from ..factories import ACCEPT, PDF, TO_PUBLICITY, Api, approve, case_payload
 
 ROLES = ("village", "township", "county", "designer", "admin")
 INSIDE = {"village": "220283101001", "township": "220283101000", "county": "220283000000",
@@ -105,6 +105,14 @@ def an_income_account(api: Api) -> dict[str, Any]:
     return {"case_id": case["id"]}
 
 
+def pdf_upload() -> dict[str, Any]:
+    return {"file": ("入户调查表.pdf", PDF, "application/pdf")}
+
+
+def a_document(api: Api) -> dict[str, Any]:
+    return {"document_id": api.upload(api.create()["id"], PDF, kind="application")["id"]}
+
+
 def deaths_upload() -> dict[str, Any]:
     body = "id_number,name,died_on,source\n11010519491231002X,张三,2026-10-01,殡仪馆\n"
     return {"file": ("deaths.csv", body.encode(), "text/csv")}
@@ -166,6 +174,10 @@ MATRIX = [
     Endpoint("POST", "/api/v1/payrolls/{payroll_id}/issue", ("county", "admin"), a_roster),
     Endpoint("GET", "/api/v1/external-tasks", ("admin",), scoped="none"),
     Endpoint("GET", "/api/v1/webhooks", ("admin",), scoped="none"),
+    Endpoint("POST", "/api/v1/cases/{case_id}/documents", ("village", "township", "county"), a_case, files=pdf_upload, ok=201),
+    Endpoint("GET", "/api/v1/cases/{case_id}/documents", ALL, a_case),
+    Endpoint("GET", "/api/v1/documents/{document_id}", ALL, a_document),
+    Endpoint("GET", "/api/v1/cases/{case_id}/archive", ("township", "county"), a_case),
 ]
 QUERIES = {
     "/api/v1/calendar/add-working-days": "?start=2026-09-30&days=5",

@@ -18,7 +18,7 @@ from service.state import AppState
 from service.timers.models import Timer
 from service.timers.service import fire_due, sweep_once
 
-from ..factories import ACCEPT, CONFIRM, TO_PUBLICITY, Api, case_payload, elements
+from ..factories import ACCEPT, CONFIRM, TO_PUBLICITY, Api, case_payload, elements, with_documents
 
 
 def fake_clock_app(database_url: str) -> TestClient:
@@ -47,6 +47,7 @@ def test_fake_clock_fires_due_timers_before_answering(api: Api, database_url: st
         for element_id, data in TO_PUBLICITY:
             task = next(t for t in client.get(f"/api/v1/cases/{case['id']}", headers=api.headers()).json()["tasks"]
                         if t["element_id"] == element_id)
+            data = with_documents(client, api.headers(), case["id"], task, data)
             assert client.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": data}, headers=api.headers()).status_code == 200
         answer = set_clock(client, api, "2026-11-10T00:00:00+08:00")  # due exactly now counts as due
         assert (answer["now"], answer["fired"]) == ("2026-11-10T00:00:00+08:00", 1)
@@ -115,6 +116,7 @@ def test_timer_loop_in_the_server_fires_within_seconds(api: Api, database_url: s
         for element_id, data in TO_PUBLICITY:
             task = next(t for t in client.get(f"/api/v1/cases/{case['id']}", headers=api.headers()).json()["tasks"]
                         if t["element_id"] == element_id)
+            data = with_documents(client, api.headers(), case["id"], task, data)
             client.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": data}, headers=api.headers())
         with api.services.sessions() as session:
             session.get(AppState, 1).fake_now = datetime(2026, 11, 10, 0, 5, tzinfo=SHANGHAI)  # type: ignore[union-attr]

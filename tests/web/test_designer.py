@@ -37,8 +37,11 @@ def test_designer_edits_in_the_panel_validates_at_the_field_deploys_with_a_note_
     assert "乡镇（街道）（township）" in page.input_value(entry(page, "jz-lane") + " input")
     assert page.input_value(entry(page, "jz-deadline-working") + " input") == "rule('investigation_days')"
     form = page.locator("#properties [data-group-id='group-jz-form']")
-    assert form.locator(".bio-properties-panel-list-item").count() == 3
+    assert form.locator(".bio-properties-panel-list-item").count() == 4
     form.locator(".bio-properties-panel-group-header").click()
+    form.locator(".bio-properties-panel-list-item").last.locator(".bio-properties-panel-collapsible-entry-header").click()
+    assert page.input_value(entry(page, "jz-field-visit_record-type") + " select") == "document"
+    assert page.input_value(entry(page, "jz-field-visit_record-kind") + " select") == "home_visit_record"  # 入户调查表
     form.locator(".bio-properties-panel-list-item").first.locator(".bio-properties-panel-collapsible-entry-header").click()
     page.fill(entry(page, "jz-field-visitors-label") + " input", "入户调查人员（两人以上签字）")
     page.press(entry(page, "jz-field-visitors-label") + " input", "Tab")

@@ -24,6 +24,7 @@
       "full_review.opinion": "全面复核意见", "income.accounted": "核算家庭收入", "income.overridden": "调整收入核算结果",
       "report.triaged": "监督举报分办", "payroll.generated": "生成发放名册", "payroll.section": "发放名册乡镇分册",
       "payroll.issued": "发放名册定稿", "payroll.discarded": "作废名册草稿", "payroll.overpayment": "登记多发款项",
+      "document.added": "上传材料",
     },
   };
 
