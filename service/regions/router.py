@@ -19,10 +19,16 @@ READERS = (VILLAGE, TOWNSHIP, COUNTY, DESIGNER, ADMIN)
 MAX_CODES = 200
 MAX_CHILDREN = 1000
 ERRORS: dict[int | str, dict[str, Any]] = {401: {"description": "missing or invalid token"}, 403: {}}
+NAMES_EXAMPLE = {"220283": {"name": "舒兰市", "label": "吉林省 吉林市 舒兰市"},
+                 "220283101001": {"name": "红星村", "label": "吉林省 吉林市 舒兰市 溪河镇 红星村"},
+                 "220283199001": {"name": "220283199001", "label": "吉林省 吉林市 舒兰市 220283199001"}}
+REGION_EXAMPLE = {"code": "220283101000", "name": "溪河镇", "label": "吉林省 吉林市 舒兰市 溪河镇", "level": 4, "source": "import",
+                  "children": [{"code": "220283101001", "name": "红星村"}, {"code": "220283101002", "name": "新发村"}]}
 
 
 @router.get("", response_model=dict[str, RegionName], responses={
-    **ERRORS, 422: {"description": "a code that is not 2, 4, 6, 9 or 12 digits, or more than 200 codes"}})
+    **ERRORS, 200: {"content": {"application/json": {"example": NAMES_EXAMPLE}}},
+    422: {"description": "a code that is not 2, 4, 6, 9 or 12 digits, or more than 200 codes"}})
 def region_names(
     session: SessionDep, user: CurrentUser,
     codes: Annotated[str, Query(max_length=MAX_CODES * 13, description="comma-separated codes (2, 4, 6, 9 or 12 digits), "
@@ -42,7 +48,8 @@ def region_names(
     return {code: RegionName(name=named.name, label=named.label) for code, named in service.lookup(session, wanted).items()}
 
 
-@router.get("/{code}", response_model=RegionOut, responses={**ERRORS, 404: {"description": "not on the register"}})
+@router.get("/{code}", response_model=RegionOut, responses={
+    **ERRORS, 200: {"content": {"application/json": {"example": REGION_EXAMPLE}}}, 404: {"description": "not on the register"}})
 def region(session: SessionDep, user: CurrentUser,
            code: Annotated[str, Path(pattern=r"^\d{2}(\d{2}(\d{2}(\d{3}(\d{3})?)?)?)?$",
                                      description="2, 4, 6, 9 or 12 digits")]) -> RegionOut:

@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -45,12 +46,8 @@ def pad(code: str) -> str:
 
 def level(padded: str) -> int:
     """1 province … 5 village; 0 for the all-zero code (the whole country)."""
-    found = 0
-    for index, cut in enumerate(CUTS, start=1):
-        start = CUTS[index - 2] if index > 1 else 0
-        if set(padded[start:cut]) != {"0"}:
-            found = index
-    return found
+    significant = len(padded.rstrip("0"))
+    return next((index for index, cut in enumerate(CUTS, start=1) if significant <= cut), len(CUTS)) if significant else 0
 
 
 def ancestors(padded: str) -> list[str]:
@@ -190,3 +187,32 @@ def children(session: Session, padded: str, limit: int) -> list[Region]:
         if found:
             return found
     return []
+
+
+def with_names(session: Session, rows: list[dict[str, Any]], *keys: str) -> list[dict[str, Any]]:
+    """Each row (in place) gains ``<key>_name`` right after each region-code ``key`` it has, e.g. ``township_name``."""
+    codes = {row[key] for row in rows for key in keys if isinstance(row.get(key), str)}
+    if not codes:
+        return rows
+    found = names(session, codes)
+    for row in rows:
+        rebuilt: dict[str, Any] = {}
+        for key, value in row.items():
+            rebuilt[key] = value
+            if key in keys and isinstance(value, str):
+                rebuilt[f"{key}_name"] = found[value]
+        row.clear()
+        row.update(rebuilt)
+    return rows
+
+
+def namer(session: Session) -> Callable[[str], str]:
+    """A function giving one code's name, remembering what it looked up (for exports written row by row)."""
+    memo: dict[str, str] = {}
+
+    def name_of(code: str) -> str:
+        if code not in memo:
+            memo[code] = names(session, [code])[code]
+        return memo[code]
+
+    return name_of
