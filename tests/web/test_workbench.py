@@ -204,3 +204,20 @@ def test_the_queue_pages_fifteen_at_a_time(page: Any, site: tuple[str, Api]) -> 
     page.wait_for_selector(f"#page-info:has-text('第 2 / {pages} 页')")
     second = set(page.locator("#queue tbody tr").evaluate_all("rows => rows.map(r => r.dataset.task)"))
     assert second and not first & second
+
+
+def test_a_name_with_a_script_shows_as_text_in_the_queue_search_and_case(page: Any, site: tuple[str, Api]) -> None:  # noqa: F811
+    base, api = site
+    hostile = "<img src=x onerror=window.__xss=1>"
+    case = _case(api, hostile)
+    login(page, base, api, "township", "/work")
+    page.wait_for_selector("#queue")
+    page.select_option("#f-stage", "accept")
+    page.wait_for_selector(f"#queue tr[data-task='{api.task_id(case['id'], 'accept')}']")
+    page.goto(f"{base}/work#search/{case['number']}")
+    page.wait_for_selector("#search-results")
+    assert hostile in page.inner_text("#search-results")
+    page.goto(f"{base}/work#case/{case['id']}")
+    page.wait_for_selector("#case-facts")
+    assert hostile in page.inner_text("#case-number")
+    assert page.evaluate("() => window.__xss") is None

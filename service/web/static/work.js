@@ -107,7 +107,7 @@
           el("h2", { text: "我的待办" }), el("span", { class: "hint", id: "queue-total", text: `共 ${data.total} 件` }),
           el("div", { class: "filters" },
             select("f-kind", state.kind, [["", "全部类别"], ...Object.entries(window.Jiuzhu.LABELS.kind)], (v) => { state.kind = v; state.page = 1; showQueue(); }),
-            select("f-stage", state.stage, [["", "全部环节"], ...Object.entries(STAGES)], (v) => { state.stage = v; state.page = 1; showQueue(); }),
+            select("f-stage", state.stage, [["", "全部环节"], ...Object.entries(stages(data.items))], (v) => { state.stage = v; state.page = 1; showQueue(); }),
             select("f-overdue", state.late, [["", "全部期限"], ["stage", "阶段逾期"], ["case", "超过法定期限"]], (v) => { state.late = v; state.page = 1; showQueue(); })),
           searchBox(),
           canApply ? el("a", { class: "btn primary", id: "new-application", href: "#new" }, "＋ 新申请") : null),
@@ -118,6 +118,13 @@
           el("button", { class: "btn small", id: "prev", disabled: state.page <= 1, onclick: () => { state.page--; showQueue(); } }, "上一页"),
           el("span", { id: "page-info", text: `第 ${state.page} / ${pages} 页` }),
           el("button", { class: "btn small", id: "next", disabled: state.page >= pages, onclick: () => { state.page++; showQueue(); } }, "下一页"))));
+  }
+
+  /** The stages to filter by: the shipped diagrams' user tasks, and any other the queue holds (a designer's new one). */
+  function stages(items) {
+    const out = Object.assign({}, STAGES);
+    for (const t of items) if (!(t.element_id in out)) out[t.element_id] = t.name;
+    return out;
   }
 
   function searchBox() {
