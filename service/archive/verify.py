@@ -92,12 +92,15 @@ def verify_archive(path: Path) -> Verdict:
             if problem:
                 return Verdict(False, count, 0, problem)
             if "manifest.json" in names:
+                if archive.getinfo("manifest.json").file_size > MAX_LINE:
+                    return Verdict(False, count, 0, "manifest.json is too large: not an archive of this service")
                 manifest = json.loads(archive.read("manifest.json"))
-                expected = manifest.get("audit_head", {}) if isinstance(manifest, dict) else {}
+                expected = manifest.get("audit_head") if isinstance(manifest, dict) else None
+                expected = expected if isinstance(expected, dict) else {}
                 if [expected.get("seq"), expected.get("hash")] != list(head):
                     return Verdict(False, count, 0, f"audit.jsonl ends at event #{head[0]}, but the manifest's head is "
                                                     f"#{expected.get('seq')} (events removed or added at the end)")
             documents, problem = _documents(archive, added)
             return Verdict(problem is None, count, documents, problem)
-    except (OSError, zipfile.BadZipFile, ValueError, KeyError, EOFError) as exc:
+    except (OSError, zipfile.BadZipFile, ValueError, KeyError, EOFError, TypeError, AttributeError) as exc:
         return Verdict(False, 0, 0, f"the archive cannot be read: {type(exc).__name__}: {exc}"[:300])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from ..deps import CurrentUser
 
@@ -11,6 +11,8 @@ router = APIRouter(prefix="/api/v1", tags=["auth"])
 
 
 class Me(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"example": {"name": "wang", "role": "township", "region": "220283101000"}})
+
     name: str
     role: str
     region: str

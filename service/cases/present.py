@@ -37,7 +37,7 @@ def case_out(session: Session, registry: Registry, calendar: WorkingCalendar, us
         status=case.status, region=case.region, region_name=named.name, region_label=named.label,
         process=ProcessRef(key=case.process_key, version=case.process_version), rule_pack=case.rule_pack, rule_pack_version=case.rule_pack_version,
         positions=[PositionOut(**p) for p in case.positions],
-        tasks=[task_out(registry, session, t, case, today) for t in tasks],
+        tasks=[task_out(registry, session, t, case, today, calendar) for t in tasks],
         accepted_on=case.accepted_on, due_on=case.due_on, extended=case.extended, overdue=overdue, working_days_left=left,
         applicant={"name": case.applicant_name, "id_number": id_for(user.role, case.applicant_id_number)},
         household_size=1 + len(case.household or []), facts=case.facts or {}, incident=case.incident,

@@ -32,8 +32,7 @@ class TaskOut(BaseModel):
     case_due_on: date | None = Field(default=None, description="the case's statutory deadline (last day allowed)")
     case_overdue: bool = Field(default=False, description="the case is past its statutory deadline")
     case_working_days_left: int | None = Field(
-        default=None, description="working days from today to the statutory deadline (negative: that many over); in the queue "
-        "and a task's own page")
+        default=None, description="working days from today to the statutory deadline (negative: that many over), while the case is active")
 
 
 class TaskPage(BaseModel):

@@ -15,7 +15,8 @@ TASK: dict[str, Any] = {
     "id": "263cc382-e4f7-4df1-bd24-9711ab39f303", "case_id": 1, "case_number": "DB-2026-000001", "kind": "dibao",
     "purpose": "application", "element_id": "home_visit", "name": "入户调查", "role": "township", "region": "220283101001",
     "status": "open", "opened_at": "2026-11-02T09:00:00+08:00", "due_on": "2026-11-16", "overdue": False, "form": _FORM,
-    "completed_at": None, "completed_by": None}
+    "completed_at": None, "completed_by": None, "applicant_name": "张三", "case_due_on": "2026-12-14", "case_overdue": False,
+    "case_working_days_left": 30}
 _POSITIONS = [{"element_id": "home_visit", "name": "入户调查", "kind": "user_task", "due_at": None},
               {"element_id": "deadline", "name": "法定办理期限", "kind": "timer", "due_at": "2026-12-15T00:00:00+08:00"}]
 CASE: dict[str, Any] = {

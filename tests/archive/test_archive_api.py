@@ -187,3 +187,12 @@ def test_the_summary_shows_the_computation_and_each_decision_in_order(api: Api) 
     visit = dict(summary.decisions[2].lines)
     assert visit["入户调查人员（签字）"] == "王五、赵六" and visit["入户调查表（签字）"].startswith("入户调查表 ")
     assert ["李0", summary.household[0][1], "配偶"] == summary.household[0]
+
+
+def test_a_forged_manifest_or_log_line_is_broken_not_a_crash(api: Api, tmp_path: Path) -> None:
+    case = api.create()
+    archive = _archive(api, case["id"])
+    for name, content in (("manifest.json", b'{"audit_head": 7}'), ("manifest.json", b"[1]"),
+                          ("audit.jsonl", b'{"seq": 1}\n'), ("audit.jsonl", b"[]\n"), ("audit.jsonl", b"\xff\xfe\n")):
+        code, output = _verify(_rewrite(archive, tmp_path / "f.zip", {name: content}))
+        assert code == 1 and output.startswith("BROKEN"), (name, content, output)

@@ -187,3 +187,37 @@ def test_a_case_past_its_statutory_deadline_shows_in_red_with_the_days_over(page
         shot(page, "work-queue-overdue")
     finally:
         api.clock.set(START)
+
+
+def test_the_queue_pages_fifteen_at_a_time(page: Any, site: tuple[str, Api]) -> None:  # noqa: F811
+    base, api = site
+    for n in range(16):
+        _case(api, f"翻页{n:02d}")
+    login(page, base, api, "township", "/work")
+    page.wait_for_selector("#queue")
+    total = int(page.inner_text("#queue-total").strip("共 件"))
+    pages = -(-total // 15)
+    assert total >= 16 and page.inner_text("#page-info") == f"第 1 / {pages} 页"
+    first = set(page.locator("#queue tbody tr").evaluate_all("rows => rows.map(r => r.dataset.task)"))
+    assert len(first) == 15 and page.locator("#prev").is_disabled()
+    page.click("#next")
+    page.wait_for_selector(f"#page-info:has-text('第 2 / {pages} 页')")
+    second = set(page.locator("#queue tbody tr").evaluate_all("rows => rows.map(r => r.dataset.task)"))
+    assert second and not first & second
+
+
+def test_a_name_with_a_script_shows_as_text_in_the_queue_search_and_case(page: Any, site: tuple[str, Api]) -> None:  # noqa: F811
+    base, api = site
+    hostile = "<img src=x onerror=window.__xss=1>"
+    case = _case(api, hostile)
+    login(page, base, api, "township", "/work")
+    page.wait_for_selector("#queue")
+    page.select_option("#f-stage", "accept")
+    page.wait_for_selector(f"#queue tr[data-task='{api.task_id(case['id'], 'accept')}']")
+    page.goto(f"{base}/work#search/{case['number']}")
+    page.wait_for_selector("#search-results")
+    assert hostile in page.inner_text("#search-results")
+    page.goto(f"{base}/work#case/{case['id']}")
+    page.wait_for_selector("#case-facts")
+    assert hostile in page.inner_text("#case-number")
+    assert page.evaluate("() => window.__xss") is None

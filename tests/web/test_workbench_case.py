@@ -17,6 +17,7 @@ import pytest
 
 from service.clock import start_of
 from tests.factories import VILLAGE, Api, resident_id
+from tests.regions.helpers import VILLAGE_NAME, name_the_villages
 from tests.web.test_pages import browser, login, page, shot, site  # noqa: F401 - the shared browser fixtures
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,6 +53,7 @@ def test_a_dibao_case_from_application_to_verified_archive_through_the_workbench
                                                                                 tmp_path: Path) -> None:
     base, api = site
     applicant = resident_id("19620708")
+    name_the_villages(api.services)
     # the village helper registers the application and adds the signed application form
     _as(page, base, api, "village")
     page.click("#new-application")
@@ -95,6 +97,9 @@ def test_a_dibao_case_from_application_to_verified_archive_through_the_workbench
     page.set_input_files(".field[data-type=document] input[type=file]",
                          files=[{"name": "入户调查表.pdf", "mimeType": "application/pdf", "buffer": SIGNED}])
     page.wait_for_selector(".field[data-type=document] .doc-status.ok")
+    assert not page.locator(".field[data-type=document].invalid").count(), "the field's old error goes once it is corrected"
+    page.wait_for_selector("#doc-list tr:has-text('入户调查表')")  # the task's upload is listed on the case at once
+    assert VILLAGE_NAME in page.inner_text("#case-facts")
     shot(page, "work-home-visit")
     _submit(page)
     _open_task(page, "review")

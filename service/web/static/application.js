@@ -14,7 +14,7 @@
     let m = text.match(/^(.+) is already on (\w+) case (\S+) \((\w+)\);/);
     if (m) {
       return `重复享受：${m[1]} 已有${label("kind", m[2])}案件 ${m[3]}（${STATUS[m[4]] || m[4]}）。同一人不能重复享受低保或特困供养，也不能同时享受两者。` +
-        "请在上方搜索框输入该案件编号查看，不要重复登记。";
+        "可在“我的待办”的搜索框输入该案件编号查看；不要重复登记。";
     }
     m = text.match(/^this person already holds or has applied for (\w+) (.+); /);
     if (m) {
@@ -102,7 +102,8 @@
         row("姓名", "applicant.name", el("input", { type: "text", id: "a-name", maxlength: 50 })),
         row("居民身份证号码", "applicant.id_number", idInput("a-id")))),
       el("section", { class: "card" }, el("header", {}, el("h2", { text: "共同生活的家庭成员" }), addMember),
-        el("div", { class: "body" }, memberBox, el("div", { class: "field-error", "data-loc": "household" }))),
+        el("div", { class: "body" }, memberBox, el("div", { class: "hint", text: "与申请人共同生活的配偶、子女、父母等，逐一填写姓名、身份证号码和关系；独居时不填。" }),
+          el("div", { class: "field-error", "data-loc": "household" }))),
       el("section", { class: "card" }, el("header", {}, el("h2", { text: "申请情况" })), el("div", { class: "body grid2" },
         row("申请理由", "application.reason", el("textarea", { id: "a-reason", rows: 2, maxlength: 2000, placeholder: "如 因病致贫" })),
         row("家庭月收入（元）", "application.monthly_income", el("input", { type: "number", id: "a-income", min: 0, step: "0.01", value: "0" })),

@@ -246,6 +246,9 @@
       const node = el("div", { class: "field", "data-field": field.name, "data-type": field.type },
         el("label", { class: "field-label" }, star, label), ctl.node,
         hints(field) ? el("div", { class: "hint", text: hints(field) }) : null, error);
+      const changed = () => { error.textContent = ""; node.classList.remove("invalid"); };  // corrected: the old message goes
+      node.addEventListener("input", changed);
+      node.addEventListener("change", changed);
       return { field, ctl, node, star, error };
     });
     const form = el("div", { class: "task-form" }, rows.map((r) => r.node));

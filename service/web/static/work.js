@@ -22,7 +22,8 @@
   /** A region as people say it: its name (from the register) beside the code; the code alone when unknown. */
   function regionText(code, name) {
     const known = name && name !== code ? name : regionNames[code];
-    return code ? (known ? `${known}（${code}）` : code) : "—";
+    if (!code) return "—";
+    return known ? (known.includes(code) ? known : `${known}（${code}）`) : code;
   }
 
   async function learnRegions(codes) {
@@ -106,7 +107,7 @@
           el("h2", { text: "我的待办" }), el("span", { class: "hint", id: "queue-total", text: `共 ${data.total} 件` }),
           el("div", { class: "filters" },
             select("f-kind", state.kind, [["", "全部类别"], ...Object.entries(window.Jiuzhu.LABELS.kind)], (v) => { state.kind = v; state.page = 1; showQueue(); }),
-            select("f-stage", state.stage, [["", "全部环节"], ...Object.entries(STAGES)], (v) => { state.stage = v; state.page = 1; showQueue(); }),
+            select("f-stage", state.stage, [["", "全部环节"], ...Object.entries(stages(data.items))], (v) => { state.stage = v; state.page = 1; showQueue(); }),
             select("f-overdue", state.late, [["", "全部期限"], ["stage", "阶段逾期"], ["case", "超过法定期限"]], (v) => { state.late = v; state.page = 1; showQueue(); })),
           searchBox(),
           canApply ? el("a", { class: "btn primary", id: "new-application", href: "#new" }, "＋ 新申请") : null),
@@ -117,6 +118,13 @@
           el("button", { class: "btn small", id: "prev", disabled: state.page <= 1, onclick: () => { state.page--; showQueue(); } }, "上一页"),
           el("span", { id: "page-info", text: `第 ${state.page} / ${pages} 页` }),
           el("button", { class: "btn small", id: "next", disabled: state.page >= pages, onclick: () => { state.page++; showQueue(); } }, "下一页"))));
+  }
+
+  /** The stages to filter by: the shipped diagrams' user tasks, and any other the queue holds (a designer's new one). */
+  function stages(items) {
+    const out = Object.assign({}, STAGES);
+    for (const t of items) if (!(t.element_id in out)) out[t.element_id] = t.name;
+    return out;
   }
 
   function searchBox() {
@@ -233,9 +241,11 @@
         el("span", { class: "muted", text: "暂无材料。" }));
     }
     refresh();
-    return el("section", { class: "card documents-card" },
+    const card = el("section", { class: "card documents-card" },
       el("header", {}, el("h2", { text: "申请材料与档案" }), archive),
       list, el("div", { class: "body upload" }, kind, picker.node, send), message);
+    card.refresh = refresh;
+    return card;
   }
 
   function taskLinks(c) {
@@ -262,10 +272,13 @@
     let task, c;
     try { task = await api(`/tasks/${encodeURIComponent(id)}`); c = await api(`/cases/${task.case_id}`); } catch (error) { failed(error, "待办加载失败"); return; }
     const open = task.status === "open";
-    const form = window.JiuzhuForm.render(task.form, { upload: (file, kind) => upload(c.id, file, kind, task.id) });
+    const documents = documentsCard(c, task.id);
+    const form = window.JiuzhuForm.render(task.form, { upload: (file, kind) => upload(c.id, file, kind, task.id), onUploaded: () => documents.refresh() });
     const result = el("div", { id: "task-result" });
     const submit = el("button", { class: "btn primary", id: "submit-task", type: "submit", disabled: !open }, "提交办结");
     const mine = !state.me || state.me.role === task.role;
+    const settled = () => { if (!form.node.querySelector(".field.invalid")) result.replaceChildren(); };
+    form.node.addEventListener("change", settled);
     async function send() {
       form.clearErrors();
       result.replaceChildren();
@@ -297,7 +310,7 @@
               open && !mine ? notice("info", `此环节由${label("role", task.role)}办理，您只能查看。`) : null,
               task.form.length ? form.node : el("p", { class: "muted", text: "此环节没有需要填写的内容，直接提交即可。" }),
               el("div", { class: "actions" }, submit, result)))),
-        el("div", { class: "right" }, factsCard(c), documentsCard(c, task.id))));
+        el("div", { class: "right" }, factsCard(c), documents)));
   }
 
   // --- new application ---
