@@ -34,6 +34,7 @@ from typing import Any
 from sqlalchemy import Engine, text
 
 from service.clock import SHANGHAI
+from service.regions.service import namer
 
 from . import harness
 from .scenario import resident_id
@@ -160,7 +161,7 @@ def _child(url: str, import_rows: int) -> dict[str, Any]:
     started = time.perf_counter()
     with services.sessions() as session:
         p = payroll.load(session, user, figures["payroll_id"])
-        with export.xlsx_file(p, payroll.rows(session, p, None), user.role) as out:
+        with export.xlsx_file(p, payroll.rows(session, p, None), user.role, namer(session)) as out:
             figures["xlsx_bytes"] = len(out.read())
     figures["xlsx_s"] = round(time.perf_counter() - started, 2)
     with tempfile.NamedTemporaryFile("w", suffix=".csv", encoding="utf-8", delete=False) as file:

@@ -35,6 +35,7 @@ from .outbox.router import router as outbox_router
 from .payroll.router import router as payroll_router
 from .public_reports.router import router as public_reports_router
 from .publicity.router import router as publicity_router
+from .regions.router import router as regions_router
 from .registers.router import router as registers_router
 from .services import Services
 from .spotchecks.router import router as spotchecks_router
@@ -157,7 +158,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, *, 
     routers = (cases_router, tasks_router, definitions_router, calendar_router, supervision_router, publicity_router,
                public_reports_router,
                beneficiaries_router, spotchecks_router, registers_router, income_router, payroll_router, admin_router,
-               external_router, messages_router, outbox_router, documents_router,
+               external_router, messages_router, outbox_router, regions_router, documents_router,
                archive_router)
     for router in routers:
         app.include_router(router)

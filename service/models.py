@@ -19,6 +19,7 @@ def load_all() -> None:
     from .outbox import models as outbox  # noqa: F401
     from .payroll import models as payroll  # noqa: F401
     from .public_reports import models as public_reports  # noqa: F401
+    from .regions import models as regions  # noqa: F401
     from .registers import models as registers  # noqa: F401
     from .spotchecks import models as spotchecks  # noqa: F401
     from .tasks import models as tasks  # noqa: F401

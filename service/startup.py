@@ -14,6 +14,7 @@ from sqlalchemy import make_url, pool, select, text
 from .calendar.service import seed_from_files
 from .config import shipped
 from .db import is_sqlite, make_engine, transaction
+from .regions.seed import seed as seed_regions
 from .services import Services
 from .state import AppState
 
@@ -75,8 +76,16 @@ def upgrade(url: str) -> None:
         _upgrade(url)
 
 
+def migrate(services: Services) -> int:
+    """``alembic upgrade head`` and the county-level region names (once per library version); names seeded."""
+    with one_at_a_time(services.settings.database_url):
+        _upgrade(services.settings.database_url)
+        with transaction(services.sessions) as session:
+            return seed_regions(session, services.clock.now())
+
+
 def prepare(services: Services, *, deploy: bool = True) -> None:
-    """Make the database ready: migrate, the state row, published calendars, the repository's diagrams."""
+    """Make the database ready: migrate, the state row, published calendars, region names, the repository's diagrams."""
     settings = services.settings
     with one_at_a_time(settings.database_url):
         if settings.auto_migrate:
@@ -92,5 +101,6 @@ def _seed(services: Services, *, deploy: bool) -> None:
             session.add(AppState(id=1, audit_seq=0, audit_head="", calendar_version=0))
             session.flush()
         seed_from_files(session, Path(settings.processes_dir) / "calendars", now)
+        seed_regions(session, now)
         if deploy:
             services.registry.deploy_directory(session, Path(settings.processes_dir), "system", now)

@@ -12,11 +12,13 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
 
 from service.app import create_app
 from service.clock import SHANGHAI, FixedClock
 from service.config import Settings, shipped
 from service.followers import build_services
+from service.regions.seed import seed as seed_regions
 from service.services import Services
 from service.startup import upgrade
 
@@ -42,6 +44,10 @@ def _postgres_reason() -> str | None:
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.db"
     upgrade(f"sqlite:///{path}")
+    engine = create_engine(f"sqlite:///{path}")
+    with Session(engine) as session, session.begin():
+        seed_regions(session, START)  # the county-level names once, not in every test's start-up
+    engine.dispose()
     return path
 
 
@@ -69,8 +75,15 @@ def _empty_postgres(url: str) -> None:
     engine = create_engine(url)
     with engine.begin() as conn:
         tables = [r[0] for r in conn.execute(text(
-            "select tablename from pg_tables where schemaname = current_schema() and tablename <> 'alembic_version'"))]
+            "select tablename from pg_tables where schemaname = current_schema() "
+            "and tablename not in ('alembic_version', 'regions', 'region_register')"))]
         conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        # the seeded county-level names stay (seeding is not every test's cost); what a test imported goes,
+        # and any county-level name an import had replaced is seeded back
+        replaced = conn.execute(text("DELETE FROM regions WHERE source <> 'library'")).rowcount
+    if replaced:
+        with Session(engine) as session, session.begin():
+            seed_regions(session, START, force=True)
     engine.dispose()
 
 

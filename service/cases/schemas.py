@@ -182,6 +182,8 @@ class CaseOut(BaseModel):
     subject_case_id: int | None = Field(default=None, description="the case a recheck or spot check is about")
     status: str
     region: str
+    region_name: str = Field(default="", description="the region's name (the code itself when the register does not know it)")
+    region_label: str = Field(default="", description="the names from the province down: 吉林省 吉林市 舒兰市 某某镇 某某村")
     process: ProcessRef
     rule_pack: str
     rule_pack_version: int = Field(default=1, description="the version of the rule pack the case started with, which it keeps")

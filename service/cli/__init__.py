@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from . import audit, registers, serving, users  # noqa: F401  (each registers its commands)
+from . import audit, regions, registers, serving, users  # noqa: F401  (each registers its commands)
 from .base import app, sentence
 
 __all__ = ["app", "main", "sentence"]

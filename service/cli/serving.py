@@ -20,11 +20,13 @@ from .base import app, err, open_services, sentence, setup_logging
 
 @app.command()
 def migrate() -> None:
-    """Upgrade the database schema to the newest version (alembic upgrade head)."""
-    from ..startup import upgrade
+    """Upgrade the database schema to the newest version (alembic upgrade head) and seed county-level region names."""
+    from ..startup import migrate as upgrade_and_seed
 
-    upgrade(get_settings().database_url)
-    print("database schema is up to date")
+    services = open_services()
+    seeded = upgrade_and_seed(services)
+    services.engine.dispose()
+    print("database schema is up to date" + (f"; {seeded} region names seeded" if seeded else ""))
 
 
 @app.command()

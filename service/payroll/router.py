@@ -13,6 +13,7 @@ from ..auth.service import require_role
 from ..cases.workflow import Operation
 from ..deps import CurrentUser, NowDep, ServicesDep, SessionDep
 from ..privacy import id_for, mask_account
+from ..regions.service import namer, names
 from . import export, service
 from .models import Payroll
 from .overpay import overpayments
@@ -29,16 +30,20 @@ PageSize = Annotated[int, Query(ge=1, le=1000)]
 def _out(session: Session, user: User, p: Payroll, page: int = 1, page_size: int = 100) -> PayrollOut:
     township = service.section(user)
     rows, count = service.row_page(session, p, township, page, page_size)
+    held = service.holds(session, p, township)
+    named = names(session, {p.county, *(c for r in rows for c in (r.township, r.village)),
+                            *(c for h in held for c in (h.township, h.village))})
     return PayrollOut(
-        id=p.id, county=p.county, month=p.month, kind=p.kind, status=p.status, rule_pack=p.rule_pack, months=p.months,
+        id=p.id, county=p.county, county_name=named[p.county], month=p.month, kind=p.kind, status=p.status, rule_pack=p.rule_pack, months=p.months,
         pay_by=p.pay_by, row_count=count, total=p.total, checksum=p.checksum, late=p.late, created_at=p.created_at,
         issued_at=p.issued_at, page=page, page_size=page_size,
         rows=[RowOut(case_number=r.case_number, name=r.name, id_number=id_for(user.role, r.id_number), township=r.township,
-                     village=r.village, kind=r.kind, monthly_amount=r.monthly_amount, amount=r.amount, months=r.months,
+                     township_name=named[r.township], village=r.village, village_name=named[r.village], kind=r.kind, monthly_amount=r.monthly_amount, amount=r.amount, months=r.months,
                      change=r.change, bank=r.bank, account=mask_account(r.account)) for r in rows],
         held=[HeldOut(case_number=h.case_number, name=h.name, id_number=id_for(user.role, h.id_number), township=h.township,
-                      village=h.village, kind=h.kind, amount=h.amount, reason=h.reason, detail=h.detail)
-              for h in service.holds(session, p, township)],
+                      township_name=named[h.township], village=h.village, village_name=named[h.village], kind=h.kind,
+                      amount=h.amount, reason=h.reason, detail=h.detail)
+              for h in held],
     )
 
 
@@ -65,9 +70,11 @@ def issue_payroll(payroll_id: PayrollId, session: SessionDep, user: CurrentUser,
 def list_payrolls(session: SessionDep, user: CurrentUser, month: Month | None = None) -> list[PayrollSummary]:
     """Your county's rosters, newest month first."""
     require_role(user, "township", "county", "admin")
-    return [PayrollSummary(id=p.id, county=p.county, month=p.month, kind=p.kind, status=p.status, row_count=p.row_count,
+    found = service.search(session, user, month)
+    named = names(session, {p.county for p in found})
+    return [PayrollSummary(id=p.id, county=p.county, county_name=named[p.county], month=p.month, kind=p.kind, status=p.status, row_count=p.row_count,
                            held_count=p.held_count, total=p.total, checksum=p.checksum, late=p.late, pay_by=p.pay_by,
-                           issued_at=p.issued_at) for p in service.search(session, user, month)]
+                           issued_at=p.issued_at) for p in found]
 
 
 @router.get("/overpayments", response_model=OverpaymentPage, responses=ERRORS)
@@ -94,8 +101,8 @@ def get_payroll(payroll_id: PayrollId, session: SessionDep, user: CurrentUser,
     rows = service.rows(session, p, service.section(user))
     name = f"payroll-{p.county}-{p.month}-{p.id}"
     if format == "csv":
-        return StreamingResponse(export.chunks(export.csv_file(p, rows, user.role)), media_type="text/csv; charset=utf-8",
+        return StreamingResponse(export.chunks(export.csv_file(p, rows, user.role, namer(session))), media_type="text/csv; charset=utf-8",
                                  headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
     media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return StreamingResponse(export.chunks(export.xlsx_file(p, rows, user.role)), media_type=media,
+    return StreamingResponse(export.chunks(export.xlsx_file(p, rows, user.role, namer(session))), media_type=media,
                              headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})

@@ -25,7 +25,9 @@ class RowOut(BaseModel):
     name: str
     id_number: str
     township: str
+    township_name: str = Field(default="", description="the township's name (the code itself when the register does not know it)")
     village: str
+    village_name: str = Field(default="", description="the village's name (the code itself when the register does not know it)")
     kind: str
     monthly_amount: float
     amount: float = Field(description="to pay on this roster: the monthly amount × months (less what was paid, when supplementary)")
@@ -40,7 +42,9 @@ class HeldOut(BaseModel):
     name: str
     id_number: str
     township: str
+    township_name: str = Field(default="", description="the township's name (the code itself when the register does not know it)")
     village: str
+    village_name: str = Field(default="", description="the village's name (the code itself when the register does not know it)")
     kind: str
     amount: float
     reason: str = Field(description="deceased, duplicate or stopped")
@@ -50,6 +54,7 @@ class HeldOut(BaseModel):
 class PayrollOut(BaseModel):
     id: int
     county: str
+    county_name: str = Field(default="", description="the county's name (the code itself when the register does not know it)")
     month: str
     kind: str = Field(description="regular or supplementary")
     status: str = Field(description="draft or issued")
@@ -71,6 +76,7 @@ class PayrollOut(BaseModel):
 class PayrollSummary(BaseModel):
     id: int
     county: str
+    county_name: str = Field(default="", description="the county's name (the code itself when the register does not know it)")
     month: str
     kind: str
     status: str

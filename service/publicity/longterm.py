@@ -23,7 +23,7 @@ from ..cases.models import Case
 from ..clock import local_date, start_of
 from ..dates import month_bounds
 from ..privacy import mask_name
-from .service import amount_of, is_minor, place
+from .service import amount_of, is_minor, named, place
 
 
 def shown_name(rules: RuleBook, region: str, name: str, id_number: str, today: date) -> str | None:
@@ -37,11 +37,11 @@ def on_benefit(session: Session, rules: RuleBook, today: date, region: str, page
     """Everyone now on dibao or tekun in the region (a village or township), by place."""
     query = select(Beneficiary).where(Beneficiary.status == "active", within(Beneficiary.region, region))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(Beneficiary.region, Beneficiary.id).offset((page - 1) * page_size).limit(page_size))
-    return [{
+    rows = list(session.scalars(query.order_by(Beneficiary.region, Beneficiary.id).offset((page - 1) * page_size).limit(page_size)))
+    return named(session, [{
         "kind": b.kind, "name": shown_name(rules, b.region, b.applicant_name, b.applicant_id_number, today),
         "household_size": b.household_size, "amount": b.amount, "place": place(b.region), "since": b.since,
-    } for b in rows], total
+    } for b in rows], [b.region for b in rows]), total
 
 
 def _after_the_fact(rules: RuleBook, case: Case, today: date) -> bool | None:
@@ -57,7 +57,7 @@ def decisions(session: Session, rules: RuleBook, today: date, month: str, region
     first, last = month_bounds(month)
     query = select(Case).where(Case.purpose == "application", Case.status == "approved", within(Case.region, region),
                                Case.closed_at >= start_of(first), Case.closed_at < start_of(last + timedelta(days=1)))
-    out = []
+    out, regions = [], []
     for case in session.scalars(query.order_by(Case.closed_at, Case.id)):
         after = _after_the_fact(rules, case, today)
         if after is False:
@@ -69,4 +69,6 @@ def decisions(session: Session, rules: RuleBook, today: date, month: str, region
             "place": place(case.region), "decided_on": local_date(case.closed_at) if case.closed_at else None,
             "after_the_fact": bool(after),
         })
-    return out[(page - 1) * page_size:page * page_size], len(out)
+        regions.append(case.region)
+    window = slice((page - 1) * page_size, page * page_size)
+    return named(session, out[window], regions[window]), len(out)

@@ -14,6 +14,9 @@ class Notice(BaseModel):
     household_size: int
     amount: float | None = Field(description="the proposed monthly amount, yuan")
     place: str
+    township_name: str = Field(default="", description="the township's name (the code itself when the region register does not know it)")
+    village_name: str = Field(default="", description="the village's name (the code itself when the region register does not know it)")
+    place_name: str = Field(default="", description="the place by name, province to village: 吉林省 吉林市 舒兰市 溪河镇 红星村")
     from_: date | None = Field(alias="from", serialization_alias="from")
     until: date | None
 
@@ -33,6 +36,9 @@ class Listed(BaseModel):
     household_size: int
     amount: float = Field(description="yuan per month")
     place: str
+    township_name: str = Field(default="", description="the township's name (the code itself when the region register does not know it)")
+    village_name: str = Field(default="", description="the village's name (the code itself when the region register does not know it)")
+    place_name: str = Field(default="", description="the place by name, province to village: 吉林省 吉林市 舒兰市 溪河镇 红星村")
     since: date
 
 
@@ -50,6 +56,9 @@ class Decision(BaseModel):
     household_size: int
     amount: float | None = Field(description="yuan: per month for dibao and tekun, once for linshi")
     place: str
+    township_name: str = Field(default="", description="the township's name (the code itself when the region register does not know it)")
+    village_name: str = Field(default="", description="the village's name (the code itself when the region register does not know it)")
+    place_name: str = Field(default="", description="the place by name, province to village: 吉林省 吉林市 舒兰市 溪河镇 红星村")
     decided_on: date | None
     after_the_fact: bool = Field(description="emergency linshi paid first and publicised after (事后公示)")
 

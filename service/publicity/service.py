@@ -20,6 +20,7 @@ from ..cases.models import Case, CasePosition
 from ..cases.schemas import birth_date
 from ..dates import age_on
 from ..privacy import mask_name
+from ..regions.service import lookup
 
 ADULT_AGE = 18
 
@@ -29,6 +30,20 @@ def place(region: str) -> str:
     names = {k: v for _, props in numdb.get("cn/loc").info(region[:6]) for k, v in props.items()}
     county = names.get("county", "").split("]")[-1].split(",")[-1]
     return f"{names.get('province', '')}{county} {region}".strip()
+
+
+def place_names(session: Session, regions: set[str]) -> dict[str, dict[str, str]]:
+    """Each village code → its township's and its own name and the place as the region register names it
+    (``吉林省 吉林市 舒兰市 溪河镇 红星村``); a name the register does not know is the code."""
+    named = lookup(session, {*regions, *(r[:9] for r in regions)})
+    return {r: {"township_name": named[r[:9]].name, "village_name": named[r].name, "place_name": named[r].label}
+            for r in regions}
+
+
+def named(session: Session, items: list[dict[str, Any]], regions: list[str]) -> list[dict[str, Any]]:
+    """The items (one per region, in order), each with its place's names added."""
+    names = place_names(session, set(regions))
+    return [{**item, **names[region]} for item, region in zip(items, regions, strict=True)]
 
 
 def amount_of(facts: dict[str, Any]) -> float | None:
@@ -64,5 +79,5 @@ def in_publicity(session: Session, today: date, region: str | None, page: int, p
     if region:
         query = query.where(within(Case.region, region))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(Case.region, Case.id).offset((page - 1) * page_size).limit(page_size))
-    return [notice(c, today) for c in rows], total
+    rows = list(session.scalars(query.order_by(Case.region, Case.id).offset((page - 1) * page_size).limit(page_size)))
+    return named(session, [notice(c, today) for c in rows], [c.region for c in rows]), total

@@ -21,9 +21,11 @@ from ..cases.models import Case
 from ..clock import local_date, start_of
 from ..dates import month_bounds
 from ..overdue import is_overdue
+from ..regions.service import with_names
 
 COLUMNS = [
     ("township", "乡镇（街道）township"),
+    ("township_name", "乡镇名称 township name"),
     ("accepted", "受理 accepted"),
     ("approved", "确认救助 approved"),
     ("rejected", "不予救助 rejected"),
@@ -32,7 +34,7 @@ COLUMNS = [
     ("median_working_days", "办结中位工作日 median working days to decision"),
     ("referred", "转介其他救助 referred (个案会商)"),
 ]
-COUNTED = [k for k, _ in COLUMNS if k not in ("township", "median_working_days")]
+COUNTED = [k for k, _ in COLUMNS if k not in ("township", "township_name", "median_working_days")]
 
 
 def _rows(session: Session, user: User, first: date, last: date, region: str | None) -> list[Case]:
@@ -77,6 +79,7 @@ def monthly(session: Session, user: User, calendar: WorkingCalendar, month: str,
         days = row.pop("days")
         every += days
         townships.append({"township": code, **row, "median_working_days": statistics.median(days) if days else None})
+    with_names(session, townships, "township")
     totals = {k: sum(t[k] for t in townships) for k in COUNTED}
     totals["median_working_days"] = statistics.median(every) if every else None
     return {"month": month, "townships": townships, "totals": totals}
@@ -84,6 +87,7 @@ def monthly(session: Session, user: User, calendar: WorkingCalendar, month: str,
 
 SCRUTINY_COLUMNS = [
     ("township", "乡镇（街道）township"),
+    ("township_name", "乡镇名称 township name"),
     ("public_reports", "收到举报 public reports"),
     ("review_batches", "全面复核批次 review batches"),
     ("review_batches_answered", "已书面反馈 answered"),
@@ -97,8 +101,8 @@ def _scrutiny_rows(report: dict[str, Any]) -> list[list[Any]]:
     if not part:
         return []
     rows = [[label for _, label in SCRUTINY_COLUMNS]]
-    rows += [[t[key] for key, _ in SCRUTINY_COLUMNS] for t in part["townships"]]
-    rows.append(["合计 total", *[part["totals"][key] for key, _ in SCRUTINY_COLUMNS[1:]]])
+    rows += [[t.get(key, "") for key, _ in SCRUTINY_COLUMNS] for t in part["townships"]]
+    rows.append(["合计 total", "", *[part["totals"][key] for key, _ in SCRUTINY_COLUMNS[2:]]])
     return rows
 
 
@@ -108,7 +112,7 @@ def to_csv(report: dict[str, Any]) -> str:
     writer.writerow([label for _, label in COLUMNS])
     for row in report["townships"]:
         writer.writerow([row[key] if row[key] is not None else "" for key, _ in COLUMNS])
-    writer.writerow(["合计 total", *[report["totals"][k] if report["totals"][k] is not None else "" for k, _ in COLUMNS[1:]]])
+    writer.writerow(["合计 total", "", *[report["totals"][k] if report["totals"][k] is not None else "" for k, _ in COLUMNS[2:]]])
     second = _scrutiny_rows(report)
     if second:
         writer.writerow([])
@@ -125,8 +129,8 @@ def to_xlsx(report: dict[str, Any]) -> bytes:
         cell.font = Font(bold=True)
     for row in report["townships"]:
         sheet.append([row[key] for key, _ in COLUMNS])
-    sheet.append(["合计 total", *[report["totals"][k] for k, _ in COLUMNS[1:]]])
-    for column, width in zip("ABCDEFG", (16, 12, 16, 16, 12, 12, 30), strict=True):
+    sheet.append(["合计 total", "", *[report["totals"][k] for k, _ in COLUMNS[2:]]])
+    for column, width in zip("ABCDEFGH", (16, 16, 12, 16, 16, 12, 12, 30), strict=True):
         sheet.column_dimensions[column].width = width
     second = _scrutiny_rows(report)
     if second:

@@ -12,6 +12,7 @@ from ..clock import local_date
 from ..dates import month_bounds
 from ..deps import CurrentUser, NowDep, ServicesDep, SessionDep
 from ..errors import Invalid, problem
+from ..regions.service import with_names
 from . import reports, scrutiny
 from .schemas import OverdueOut
 from .service import overdue_report
@@ -46,7 +47,8 @@ def monthly(
     except ValueError:
         raise Invalid([problem(("query", "month"), "must be a month YYYY-MM")]) from None
     counts = scrutiny.monthly_counts(session, services.rules, user, last, first, local_date(now), region)
-    report["scrutiny"] = {"townships": [{"township": t, **c} for t, c in sorted(counts.items())],
+    townships = with_names(session, [{"township": t, **c} for t, c in sorted(counts.items())], "township")
+    report["scrutiny"] = {"townships": townships,
                           "totals": {k: sum(c[k] for c in counts.values()) for k in scrutiny.MONTHLY}}
     name = f"jiuzhu-{month}"
     if format == "csv":

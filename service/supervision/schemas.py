@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class OverdueCase(BaseModel):
@@ -13,6 +13,7 @@ class OverdueCase(BaseModel):
     number: str
     kind: str
     region: str
+    region_name: str = Field(default="", description="the region's name (the code itself when the register does not know it)")
     due_on: date
     status: Literal["overdue", "at_risk"]
     working_days_over: int
@@ -25,6 +26,7 @@ class LateTask(BaseModel):
     case_id: int
     number: str
     region: str
+    region_name: str = Field(default="", description="the region's name (the code itself when the register does not know it)")
     element_id: str
     name: str
     role: str
@@ -34,6 +36,7 @@ class LateTask(BaseModel):
 
 class Township(BaseModel):
     township: str
+    township_name: str = Field(default="", description="the township's name (the code itself when the register does not know it)")
     overdue: int
     at_risk: int
     stage_overdue: int

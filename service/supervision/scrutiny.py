@@ -18,6 +18,7 @@ from ..calendar.rules import RuleBook
 from ..cases.models import Case
 from ..clock import local_date, start_of
 from ..overdue import is_overdue
+from ..regions.service import with_names
 from ..tasks.models import CaseTask
 
 COUNTS = ("open_reports", "overdue_reports", "open_batches", "overdue_batches", "missing_reports")
@@ -60,6 +61,8 @@ def report(session: Session, rules: RuleBook, user: User, today: date, region: s
         entry["missing_reports"] += 1
         entry["missing"].append(row)
     ordered = sorted(townships.values(), key=lambda t: t["township"])
+    with_names(session, ordered, "township")
+    with_names(session, [row for t in ordered for row in (*t["reports"], *t["missing"])], "region", "township")
     return {"as_of": today, "totals": {k: sum(t[k] for t in ordered) for k in COUNTS}, "townships": ordered}
 
 

@@ -19,6 +19,7 @@ from ..auth.service import scoped, within
 from ..calendar.workdays import WorkingCalendar
 from ..cases.models import Case
 from ..overdue import is_overdue, overdue_clause
+from ..regions.service import with_names
 from ..tasks.models import CaseTask
 
 LATE_TASK_COLUMNS = (CaseTask.id.label("task_id"), CaseTask.case_id, Case.number, CaseTask.region, CaseTask.element_id,
@@ -82,5 +83,7 @@ def overdue_report(session: Session, user: User, today: date, calendar: WorkingC
         entry["stage_overdue"] += 1
         entry["late_tasks"].append(task)
     ordered = sorted(townships.values(), key=lambda t: (-t["overdue"], -t["at_risk"], t["township"]))
+    with_names(session, ordered, "township")
+    with_names(session, [row for t in ordered for row in (*t["cases"], *t["late_tasks"])], "region")
     totals = {key: sum(t[key] for t in ordered) for key in ("overdue", "at_risk", "stage_overdue")}
     return {"as_of": today, "at_risk_days": at_risk_days, "totals": totals, "townships": ordered}

@@ -20,6 +20,7 @@ class TaskOut(BaseModel):
     name: str
     role: str
     region: str
+    region_name: str = Field(default="", description="the region's name (the code itself when the register does not know it)")
     status: str
     opened_at: Instant
     due_on: date | None

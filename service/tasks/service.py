@@ -24,6 +24,7 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound, problem
 from ..events import Topic
 from ..income import service as income
 from ..overdue import is_overdue, overdue_clause
+from ..regions.service import names
 from ..roles import ADMIN
 from . import validation
 from .models import CaseTask
@@ -50,7 +51,8 @@ def task_out(registry: Registry, session: Session, task: CaseTask, case: Case, t
     info = registry.meta(session, case.process_key, case.process_version).user_tasks.get(task.element_id)
     return TaskOut(
         id=task.id, case_id=task.case_id, case_number=case.number, kind=task.kind, purpose=case.purpose, element_id=task.element_id,
-        name=task.name, role=task.role, region=task.region, status=task.status, opened_at=task.opened_at,
+        name=task.name, role=task.role, region=task.region, region_name=names(session, [task.region])[task.region],
+        status=task.status, opened_at=task.opened_at,
         due_on=task.due_on, overdue=is_overdue(task.status == "open", task.due_on, today),
         form=[f.describe() for f in info.form] if info else [], completed_at=task.completed_at, completed_by=task.completed_by,
     )

@@ -96,10 +96,10 @@ def test_the_monthly_report_counts_batches_and_reports(api: Api) -> None:
     november = api.client.get("/api/v1/reports/monthly?month=2026-11", headers=api.headers("county")).json()
     assert november["scrutiny"]["totals"]["public_reports"] == 1
     assert november["scrutiny"]["totals"]["review_batches"] == 1 and november["scrutiny"]["totals"]["review_batches_answered"] == 0
-    assert november["scrutiny"]["townships"] == [{"township": "220283101", "public_reports": 1, "review_batches": 1,
+    assert november["scrutiny"]["townships"] == [{"township": "220283101", "township_name": "220283101", "public_reports": 1, "review_batches": 1,
                                                   "review_batches_answered": 0, "missing_periodic_reports": 0}]
     text = api.client.get("/api/v1/reports/monthly?month=2026-11&format=csv", headers=api.headers("county")).text
-    assert text.rstrip().splitlines()[-2:] == ["220283101,1,1,0,0", "合计 total,1,1,0,0"]
+    assert text.rstrip().splitlines()[-2:] == ["220283101,220283101,1,1,0,0", "合计 total,,1,1,0,0"]
 
 
 def test_a_refused_application_is_spot_checked_and_a_wrong_refusal_reopens_it(api: Api) -> None:

@@ -139,13 +139,13 @@ def test_a_township_sees_its_section_and_exports_open_in_excel(api: Api) -> None
     text = api.client.get(f"/api/v1/payrolls/{draft['id']}", params={"format": "csv"}, headers=api.headers("county"))
     assert text.headers["content-type"].startswith("text/csv") and text.content.startswith("\ufeff".encode())
     lines = list(csv.reader(io.StringIO(text.content.decode("utf-8-sig"))))
-    assert lines[1][:4] == ["乡镇（街道）", "村（社区）", "案件编号", "姓名"]
-    assert lines[2][2] == mine["number"] and lines[2][9] == "新增"
+    assert lines[1][:6] == ["乡镇（街道）", "乡镇名称", "村（社区）", "村（社区）名称", "案件编号", "姓名"]
+    assert lines[2][4] == mine["number"] and lines[2][11] == "新增"
     book = api.client.get(f"/api/v1/payrolls/{draft['id']}", params={"format": "xlsx"}, headers=api.headers("county"))
     workbook = load_workbook(io.BytesIO(book.content), read_only=True)
     assert workbook.sheetnames == ["汇总", "220283101", "220283102"]
     sheet_rows = list(workbook["220283101"].iter_rows(values_only=True))
-    assert sheet_rows[1][2] == mine["number"] and sheet_rows[1][8] == 500
+    assert sheet_rows[1][4] == mine["number"] and sheet_rows[1][10] == 500
 
 
 def test_confirmed_linshi_is_paid_once_less_its_advance(api: Api) -> None:

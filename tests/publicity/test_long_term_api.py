@@ -41,7 +41,8 @@ def test_everyone_on_benefit_is_listed_masked_and_a_minor_without_a_name(api: Ap
     by_name = {i["name"]: i for i in listed["items"]}
     assert set(by_name) == {"欧***", None}
     assert by_name["欧***"] == {"kind": "dibao", "name": "欧***", "household_size": 2, "amount": 500.0,
-                                "place": "吉林省舒兰市 220283101001", "since": "2026-11-10"}
+                                "place": "吉林省舒兰市 220283101001", "since": "2026-11-10", "township_name": "220283101",
+                                "village_name": "220283101001", "place_name": "吉林省 吉林市 舒兰市 220283101001"}
     assert set(by_name[None]) == set(by_name["欧***"])  # the same fields, nothing more
     assert api.client.get("/api/v1/publicity/beneficiaries?region=220283102").json()["total"] == 0
     assert api.client.get("/api/v1/publicity/beneficiaries").status_code == 422  # a place is required

@@ -15,7 +15,9 @@ def test_feed_shows_masked_notices_without_a_token(api: Api) -> None:
     feed = api.client.get("/api/v1/publicity").json()
     assert feed["total"] == 1
     assert feed["items"][0] == {"case_number": case["number"], "kind": "dibao", "name": "欧***", "household_size": 2,
-                                "amount": 500, "place": "吉林省舒兰市 220283101001", "from": "2026-11-02", "until": "2026-11-09"}
+                                "amount": 500, "place": "吉林省舒兰市 220283101001", "from": "2026-11-02", "until": "2026-11-09",
+                                "township_name": "220283101", "village_name": "220283101001",  # no names imported
+                                "place_name": "吉林省 吉林市 舒兰市 220283101001"}
     text = api.client.get("/api/v1/publicity").text
     assert adult not in text and adult[6:14] not in text and "欧阳小明" not in text
     assert payload["household"][0]["name"] not in text and payload["household"][0]["id_number"] not in text

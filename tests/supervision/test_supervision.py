@@ -77,9 +77,9 @@ def test_monthly_report_contents(api: Api) -> None:
     _month(api)
     report = api.client.get("/api/v1/reports/monthly?month=2026-11", headers=api.headers("county")).json()
     rows = {r["township"]: r for r in report["townships"]}
-    assert rows["220283101"] == {"township": "220283101", "accepted": 1, "approved": 1, "rejected": 0, "withdrawn": 1,
+    assert rows["220283101"] == {"township": "220283101", "township_name": "220283101", "accepted": 1, "approved": 1, "rejected": 0, "withdrawn": 1,
                                  "overdue": 1, "median_working_days": 8, "referred": 0}
-    assert rows["220283102"] == {"township": "220283102", "accepted": 1, "approved": 0, "rejected": 1, "withdrawn": 0,
+    assert rows["220283102"] == {"township": "220283102", "township_name": "220283102", "accepted": 1, "approved": 0, "rejected": 1, "withdrawn": 0,
                                  "overdue": 0, "median_working_days": 4, "referred": 0}
     assert report["totals"] == {"accepted": 2, "approved": 1, "rejected": 1, "withdrawn": 1, "overdue": 1, "median_working_days": 6,
                                  "referred": 0}
@@ -94,14 +94,15 @@ def test_monthly_report_as_csv_and_xlsx(api: Api) -> None:
     csv_response = api.client.get("/api/v1/reports/monthly?month=2026-11&format=csv", headers=api.headers("county"))
     assert csv_response.headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(csv_response.text.lstrip("\ufeff"))))
-    assert rows[0][0] == "乡镇（街道）township" and rows[1][:7] == ["220283101", "1", "1", "0", "1", "1", "8"]
+    assert rows[0][:2] == ["乡镇（街道）township", "乡镇名称 township name"]
+    assert rows[1][:8] == ["220283101", "220283101", "1", "1", "0", "1", "1", "8"]  # no name on the register: the code
     total = next(r for r in rows if r and r[0] == "合计 total")  # the first table's; the second (监督与复核) follows
-    assert total[1] == "2"
-    assert rows[-2] == ["乡镇（街道）township", "收到举报 public reports", "全面复核批次 review batches", "已书面反馈 answered",
+    assert total[2] == "2"
+    assert rows[-2] == ["乡镇（街道）township", "乡镇名称 township name", "收到举报 public reports", "全面复核批次 review batches", "已书面反馈 answered",
                         "定期报告缺报 missing periodic reports"] and rows[-1][0] == "合计 total"
     xlsx = api.client.get("/api/v1/reports/monthly?month=2026-11&format=xlsx", headers=api.headers("county"))
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
-    assert sheet.title == "2026-11" and sheet["A2"].value == "220283101" and sheet["G3"].value == 4
+    assert sheet.title == "2026-11" and sheet["A2"].value == "220283101" and sheet["H3"].value == 4
     for bad in ("2026-13", "2026-1", "november"):
         assert api.client.get(f"/api/v1/reports/monthly?month={bad}", headers=api.headers("county")).status_code == 422
     assert api.client.get("/api/v1/reports/monthly?month=2026-11&format=pdf", headers=api.headers("county")).status_code == 422

@@ -18,9 +18,14 @@
     return `${fmtDate(c.due_on)} 24:00 届满（${left >= 0 ? "剩余 " + left : "超期 " + -left} 个工作日）`;
   }
 
+  /** The region by name, province to village, with its code (the code alone when the register does not know it). */
+  function regionText(c) {
+    return c.region_label && c.region_label !== c.region ? `${c.region_label}（${c.region}）` : c.region;
+  }
+
   function header(c) {
     const facts = [
-      ["救助类别", label("kind", c.kind)], ["申请人", c.applicant.name], ["行政区划", c.region],
+      ["救助类别", label("kind", c.kind)], ["申请人", c.applicant.name], ["行政区划", regionText(c)],
       ["受理日期", fmtDate(c.accepted_on)], ["法定办结期限", deadlineText(c)], ["流程版本", `${c.process.key} v${c.process.version}`],
     ];
     return el("section", { class: "card case-head" },

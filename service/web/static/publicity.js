@@ -15,6 +15,12 @@
   }
 
   function name(value) { return value === null ? "（不公示）" : value; }
+  /* 所在地: the township and village by name when the region register knows them, else the place as published */
+  function place(i) {
+    const named = (v) => Boolean(v) && !/^\d+$/.test(v);
+    const text = named(i.village_name) ? [named(i.township_name) ? i.township_name : "", i.village_name].filter(Boolean).join(" ") : i.place;
+    return el("td", { class: "place", text, title: i.place_name || i.place });
+  }
   function money(value) { return value === null || value === undefined ? "—" : `${Number(value).toFixed(2)} 元`; }
 
   function listedTable(page) {
@@ -23,7 +29,7 @@
       el("thead", {}, el("tr", {}, ["类别", "姓名", "家庭人口", "月救助金额", "所在地", "纳入保障"].map((h) => el("th", { text: h })))),
       el("tbody", {}, page.items.map((i) => el("tr", {}, el("td", { text: label("kind", i.kind) }), el("td", { text: name(i.name) }),
         el("td", { class: "num", text: String(i.household_size) }), el("td", { class: "num", text: money(i.amount) }),
-        el("td", { text: i.place }), el("td", { text: fmtDate(i.since) })))));
+        place(i), el("td", { text: fmtDate(i.since) })))));
   }
 
   function decisionTable(page) {
@@ -33,7 +39,7 @@
       el("tbody", {}, page.items.map((i) => el("tr", {}, el("td", { text: i.case_number }),
         el("td", { text: label("kind", i.kind) + (i.after_the_fact ? "（急难型，事后公示）" : "") }), el("td", { text: name(i.name) }),
         el("td", { class: "num", text: String(i.household_size) }), el("td", { class: "num", text: money(i.amount) }),
-        el("td", { text: i.place }), el("td", { text: fmtDate(i.decided_on) })))));
+        place(i), el("td", { text: fmtDate(i.decided_on) })))));
   }
 
   async function show(region, month) {

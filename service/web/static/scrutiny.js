@@ -11,7 +11,7 @@
     return el("table", { class: "grid", id: "scrutiny-townships" },
       el("thead", {}, el("tr", {}, ["乡镇", "待处理举报", "其中逾期", "待复核批次", "其中逾期", "定期报告缺报"].map((h) => el("th", { text: h })))),
       el("tbody", {}, data.townships.map((t) => el("tr", { "data-township": t.township },
-        el("td", { text: t.township }), el("td", { class: "num", text: String(t.open_reports) }),
+        el("td", { text: t.township_name || t.township, title: t.township }), el("td", { class: "num", text: String(t.open_reports) }),
         el("td", { class: "num", text: String(t.overdue_reports) }), el("td", { class: "num", text: String(t.open_batches) }),
         el("td", { class: "num", text: String(t.overdue_batches) }), el("td", { class: "num", text: String(t.missing_reports) })))));
   }
@@ -23,7 +23,7 @@
       el("thead", {}, el("tr", {}, ["举报编号", "事由", "所涉地区", "收到日期", "分办期限", "状态"].map((h) => el("th", { text: h })))),
       el("tbody", {}, rows.map((r) => el("tr", {},
         el("td", {}, el("a", { href: `/cases/${r.case_id}/view` }, r.number)), el("td", { class: "subject", text: r.subject }),
-        el("td", { text: r.region }), el("td", { text: fmtDate(r.received_on) }), el("td", { text: fmtDate(r.due_on) }),
+        el("td", { text: r.region_name || r.region, title: r.region }), el("td", { text: fmtDate(r.received_on) }), el("td", { text: fmtDate(r.due_on) }),
         el("td", {}, badge(r.overdue))))));
   }
 

@@ -20,6 +20,12 @@
     return node;
   }
 
+  /** A township by name (the code when the region register does not know it); ``short`` fits the chart's labels. */
+  function townshipName(t, short) {
+    if (!t.township_name || t.township_name === t.township) return t.township;
+    return short && t.township_name.length > 7 ? t.township_name.slice(0, 6) + "…" : t.township_name;
+  }
+
   /** Grouped horizontal bars: one row per township, one bar per series. */
   function chart(townships) {
     const rowH = 54, top = 30, left = 96, width = 560, barW = width - left - 40;
@@ -35,7 +41,9 @@
       const hit = svg("rect", { x: 0, y: y - 2, width, height: rowH - 4, class: "township-row" + (state.township === t.township ? " selected" : ""),
         "data-township": t.township });
       hit.addEventListener("click", () => { state.township = state.township === t.township ? "" : t.township; render(); });
-      root.append(hit, svg("text", { x: 4, y: y + rowH / 2, class: "bar-label" }, t.township));
+      const name = svg("text", { x: 4, y: y + rowH / 2, class: "bar-label" }, townshipName(t, true));
+      name.append(svg("title", {}, `${townshipName(t)}（${t.township}）`));
+      root.append(hit, name);
       SERIES.forEach((s, i) => {
         const value = t[s.key] || 0, w = Math.max(value ? 3 : 0, (value / max) * barW), by = y + 4 + i * 15;
         root.append(svg("rect", { x: left, y: by, width: w, height: 12, rx: 2, fill: s.color, "pointer-events": "none" }),
@@ -54,7 +62,7 @@
     const out = [];
     for (const t of data.townships) {
       if (state.township && t.township !== state.township) continue;
-      for (const c of t.cases) if (!state.status || c.status === state.status) out.push([t.township, c]);
+      for (const c of t.cases) if (!state.status || c.status === state.status) out.push([t, c]);
     }
     out.sort((a, b) => (b[1].working_days_over || 0) - (a[1].working_days_over || 0) || (a[1].working_days_left || 0) - (b[1].working_days_left || 0));
     return out;
@@ -66,7 +74,8 @@
     return el("table", { class: "grid", id: "cases" },
       el("thead", {}, el("tr", {}, ["乡镇", "案件编号", "类别", "状态", "法定期限", "超期/剩余（工作日）", "当前环节", ""].map((h) => el("th", { text: h })))),
       el("tbody", {}, list.map(([township, c]) => el("tr", { "data-case": c.id },
-        el("td", { text: township }), el("td", {}, el("a", { href: `/cases/${c.id}/view` }, c.number)),
+        el("td", { class: "region", text: townshipName(township), title: `${c.region_name || c.region}（${c.region}）` }),
+        el("td", {}, el("a", { href: `/cases/${c.id}/view` }, c.number)),
         el("td", { text: label("kind", c.kind) }),
         el("td", {}, c.status === "overdue" ? el("span", { class: "badge red" }, "逾期") : el("span", { class: "badge amber" }, "临期")),
         el("td", { text: fmtDate(c.due_on) }),
@@ -80,7 +89,7 @@
     const statusSelect = el("select", { id: "status-filter", onchange: (e) => { state.status = e.target.value; render(); } },
       [["", "全部状态"], ["overdue", "逾期"], ["at_risk", "临期"]].map(([v, n]) => el("option", { value: v, selected: state.status === v }, n)));
     const townshipSelect = el("select", { id: "township-filter", onchange: (e) => { state.township = e.target.value; render(); } },
-      el("option", { value: "" }, "全部乡镇"), data.townships.map((t) => el("option", { value: t.township, selected: state.township === t.township }, t.township)));
+      el("option", { value: "" }, "全部乡镇"), data.townships.map((t) => el("option", { value: t.township, selected: state.township === t.township }, townshipName(t))));
     main.replaceChildren(
       el("section", { class: "stats" },
         stat("red", "逾期案件", data.totals.overdue, "total-overdue"),
