@@ -20,7 +20,7 @@ from .admin.router import router as admin_router
 from .archive.router import router as archive_router
 from .auth.router import router as auth_router
 from .beneficiaries.router import router as beneficiaries_router
-from .bodies import BodyLimit
+from .bodylimit import BodyLimit
 from .calendar.router import router as calendar_router
 from .cases.router import router as cases_router
 from .clock import Clock
@@ -134,7 +134,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, *, 
     _handlers(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes, uploads=_UPLOAD,
                        upload_limit=settings.document_max_bytes + 64 * 1024)  # room for the multipart framing
-    metrics.install(app)
+    metrics.install(app)  # outside the body limit: a 413 is timed too
     routers = (cases_router, tasks_router, definitions_router, calendar_router, supervision_router, publicity_router,
                public_reports_router,
                beneficiaries_router, spotchecks_router, registers_router, income_router, payroll_router, admin_router, auth_router,

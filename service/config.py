@@ -60,6 +60,8 @@ class Settings(BaseSettings):
     engine_max_call_depth: Annotated[int, Field(ge=1)] = 5
     engine_max_steps: Annotated[int, Field(ge=1)] = 2000
     engine_operation_cpu_seconds: Annotated[float, Field(gt=0)] = 10.0
+    # restored case workflows kept in each process's memory (README, "Performance"); 0: none
+    workflow_cache_size: Annotated[int, Field(ge=0)] = 256
 
     # a case's documents (README, Documents): size limit, and where the bytes are kept
     document_max_bytes: Annotated[int, Field(ge=1024)] = 10_000_000  # one file; larger → 413

@@ -24,7 +24,7 @@ from .config import Settings
 from .db import make_engine, make_session_factory
 from .definitions.probe import Probe
 from .definitions.service import Registry
-from .engine import guards, limits
+from .engine import WorkflowCache, guards, limits
 from .events import FOLLOWERS, Followers
 
 
@@ -53,6 +53,7 @@ class Services:
     registry: Registry = field(default_factory=lambda: Registry(FUNCTION_NAMES))
     followers: Followers = field(default_factory=Followers)
     refusals: RefusalBudget = field(default_factory=lambda: RefusalBudget(30))
+    workflows: WorkflowCache = field(default_factory=lambda: WorkflowCache(0))
 
     @classmethod
     def build(cls, settings: Settings, clock: Clock | None, register: Callable[[Followers], None]) -> Services:
@@ -69,4 +70,5 @@ class Services:
         register(followers)
         sessions.configure(info={FOLLOWERS: followers})  # what a session records, its followers hear (the outbox)
         return cls(settings=settings, engine=engine, sessions=sessions, clock=clock, rules=rules, registry=registry,
-                   followers=followers, refusals=RefusalBudget(settings.refusal_audit_per_minute))
+                   followers=followers, refusals=RefusalBudget(settings.refusal_audit_per_minute),
+                   workflows=WorkflowCache(settings.workflow_cache_size))
