@@ -76,6 +76,76 @@ def over_http(db: harness.BenchDatabase, cases: int, workers: int, profile: Path
     }
 
 
+async def _asgi(app: Any, method: str, path: str, body: Any, token: str) -> tuple[int, Any]:
+    """One request straight into the ASGI app: no socket, no HTTP parsing, the app's own work only."""
+    raw = json.dumps(body).encode() if body is not None else b""
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "http",
+             "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
+             "headers": [(b"host", b"bench"), (b"content-type", b"application/json"), (b"content-length", str(len(raw)).encode()),
+                         (b"authorization", f"Bearer {token}".encode())],
+             "client": ("127.0.0.1", 1), "server": ("bench", 80)}
+    sent = [{"type": "http.request", "body": raw, "more_body": False}]
+    status, chunks = 0, []
+
+    async def receive() -> Any:
+        return sent.pop() if sent else {"type": "http.disconnect"}
+
+    async def send(message: Any) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = message["status"]
+        elif message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+
+    await app(scope, receive, send)
+    return status, json.loads(b"".join(chunks) or b"null")
+
+
+def in_process(db: harness.BenchDatabase, cases: int) -> dict[str, Any]:
+    """The walks driven straight into the app in this process, CPU time per completion beside the bare step's."""
+    import asyncio
+
+    from benchmarks.scenario import STEPS, payload
+    from service.app import create_app
+
+    services = harness.prepared_services(db)
+    token = harness.token(services, "bench-township", "township", "220283000000")
+    app = create_app(services=services)
+    baseline = engine_step.Baseline()
+
+    base_walks: list[float] = []  # CPU seconds of a bare walk (four steps)
+    walks: list[float] = []  # CPU seconds of a walk through the app
+
+    async def walk() -> tuple[list[float], list[float]]:
+        made = [(await _asgi(app, "POST", "/api/v1/cases", payload(n), token))[1] for n in range(cases)]
+        wall: list[float] = []
+        cpu: list[float] = []
+        for case in made:
+            began_cpu = time.process_time()
+            baseline.walk()
+            base_walks.append(time.process_time() - began_cpu)
+            for element_id, data in STEPS:
+                task_id = next(t["id"] for t in case["tasks"] if t["element_id"] == element_id)
+                began, began_cpu = time.perf_counter(), time.process_time()
+                status, case = await _asgi(app, "POST", f"/api/v1/tasks/{task_id}/complete", {"data": data}, token)
+                cpu.append(time.process_time() - began_cpu)
+                wall.append(time.perf_counter() - began)
+                assert status == 200, case
+            walks.append(sum(cpu[-len(STEPS):]))
+        return wall, cpu
+
+    wall, cpu = asyncio.run(walk())
+    services.engine.dispose()
+    base_cpu = baseline.cpu_seconds / len(baseline.all())
+    return {"completion_in_process": {**ms(wall), "cpu_ms": round(sum(cpu) / len(cpu) * 1000, 2)},
+            "baseline": {**ms(baseline.all()), "cpu_ms": round(base_cpu * 1000, 2)},
+            "ratio_wall": round(pct(wall, 0.5) / pct(baseline.all(), 0.5), 2),
+            "ratio_cpu": round(sum(cpu) / len(cpu) / base_cpu, 2),
+            "ratio_cpu_median_walk": round(pct(walks, 0.5) / pct(base_walks, 0.5), 2),
+            "ratio_cpu_fastest_walk": round(min(walks) / min(base_walks), 2),
+            "stored_workflow_at_publicity_bytes": int(pct(stored_sizes(db.url), 0.5))}
+
+
 def _py_spy(pid: int, out: Path) -> subprocess.Popen[bytes]:
     spy = subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(pid), "--subprocesses", "--rate", "250", "--gil",
                             "--format", "raw", "--output", str(out.with_suffix(".raw"))], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -108,12 +178,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="serve --workers")
     parser.add_argument("--database", default=DEFAULT_URL, help=f"PostgreSQL URL (default {DEFAULT_URL})")
     parser.add_argument("--profile", type=Path, help="record the server with py-spy during the walks; write a summary here")
+    parser.add_argument("--in-process", action="store_true", help="drive the ASGI app in this process (no server, no HTTP)")
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args()
     db = harness.BenchDatabase(args.database)
     db.create()
     try:
-        result = over_http(db, args.cases, args.workers, args.profile)
+        result = in_process(db, args.cases) if args.in_process else over_http(db, args.cases, args.workers, args.profile)
     finally:
         db.drop()
     text_out = json.dumps(result, indent=2, ensure_ascii=False)

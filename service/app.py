@@ -17,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from . import metrics
 from .admin.router import router as admin_router
 from .beneficiaries.router import router as beneficiaries_router
-from .bodies import BodyLimit
+from .bodylimit import BodyLimit
 from .calendar.router import router as calendar_router
 from .cases.router import router as cases_router
 from .clock import Clock
@@ -124,7 +124,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, *, 
     app.state.services = services
     _handlers(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
-    metrics.install(app)
+    metrics.install(app)  # outside the body limit: a 413 is timed too
     routers = (cases_router, tasks_router, definitions_router, calendar_router, supervision_router, publicity_router,
                public_reports_router,
                beneficiaries_router, spotchecks_router, registers_router, income_router, payroll_router, admin_router,
