@@ -154,7 +154,7 @@ def targets(result: dict[str, Any]) -> list[dict[str, Any]]:
         (f"county supervision list p95, {cases:,} cases", supervision["p95_ms"], 40, "ms", "≤"),
         ("stored workflow, dibao case at publicity", round(result["workflow"]["stored_bytes"] / 1024, 1), 8, "KB", "≤"),
         (f"slowest overdue query p95 (of {sum(1 for q in found.values() if q)}), {cases:,} cases", worst_query, 50, "ms", "≤"),
-        ("timer worker peak RSS", max(burst["peak_rss_mb"]), 200, "MB", "≤"),
+        ("timer worker peak RSS", round(max(burst["peak_rss_mb"]), 1), 200, "MB", "≤"),
     ]
     return [{"figure": name, "value": value, "target": f"{op} {goal} {unit}", "unit": unit,
              "met": value <= goal if op == "≤" else value >= goal} for name, value, goal, unit, op in rows]
