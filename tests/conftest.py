@@ -79,9 +79,11 @@ def _empty_postgres(url: str) -> None:
             "and tablename not in ('alembic_version', 'regions', 'region_register')"))]
         conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         # the seeded county-level names stay (seeding is not every test's cost); what a test imported goes,
-        # and the next start-up seeds back any county-level name an import had replaced
-        if conn.execute(text("DELETE FROM regions WHERE source <> 'library'")).rowcount:
-            conn.execute(text("UPDATE region_register SET library = '', stamp = md5(random()::text)"))
+        # and any county-level name an import had replaced is seeded back
+        replaced = conn.execute(text("DELETE FROM regions WHERE source <> 'library'")).rowcount
+    if replaced:
+        with Session(engine) as session, session.begin():
+            seed_regions(session, START, force=True)
     engine.dispose()
 
 

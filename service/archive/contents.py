@@ -15,6 +15,7 @@ from ..clock import SHANGHAI
 from ..definitions.service import Registry
 from ..documents.models import Document
 from ..engine import DOCUMENT_KINDS
+from ..regions.service import labels
 from .summary import Decision, Summary
 
 KINDS = {"dibao": "最低生活保障", "tekun": "特困人员救助供养", "linshi": "临时救助"}
@@ -79,10 +80,10 @@ def _decisions(session: Session, registry: Registry, case: Case, completed: list
     return out
 
 
-def summary(session: Session, registry: Registry, case: Case, docs: list[Document], names: dict[str, str],
-            now: datetime) -> Summary:
-    """Everything ``summary.pdf`` shows; ``names``: region codes to names, where a register knows them."""
-    region = f"{case.region}（{names[case.region]}）" if case.region in names else case.region
+def summary(session: Session, registry: Registry, case: Case, docs: list[Document], now: datetime) -> Summary:
+    """Everything ``summary.pdf`` shows; the region with its names from the register (吉林省 吉林市 舒兰市 …) where it knows them."""
+    label = labels(session, [case.region])[case.region]
+    region = f"{case.region}（{label}）" if label != case.region else case.region
     cover = [("案件编号", case.number), ("救助类别", KINDS.get(case.kind, case.kind)), ("行政区划", region),
              ("申请人", case.applicant_name), ("身份证号", case.applicant_id_number), ("户籍", HUKOU.get(case.hukou, case.hukou)),
              ("申请事由", _value(case.application.get("reason", ""))), ("登记时间", when(case.created_at)),

@@ -34,11 +34,6 @@ SPOOL = 4_000_000
 ROOM = 2_000_000  # what the summary and the log may add to the documents' bytes
 
 
-def region_names(session: Session, codes: list[str]) -> dict[str, str]:
-    """Region code → name for the summary's cover (codes alone until a region register is loaded)."""
-    return {}
-
-
 def write(session: Session, settings: Settings, registry: Registry, case: Case, now: datetime) -> IO[bytes]:
     """The archive of ``case`` in a temporary file, positioned at its start (the caller closes it)."""
     docs = contents.documents(session, case)
@@ -55,8 +50,7 @@ def write(session: Session, settings: Settings, registry: Registry, case: Case, 
                 info.compress_type = compress
                 archive.writestr(info, data)
 
-            names = region_names(session, [case.region])
-            put("summary.pdf", render(contents.summary(session, registry, case, docs, names, now)))
+            put("summary.pdf", render(contents.summary(session, registry, case, docs, now)))
             head = (0, "")
             with archive.open(zipfile.ZipInfo("audit.jsonl", date_time=stamp), "w") as log:
                 for event in contents.events(session, case):

@@ -180,7 +180,8 @@ def test_the_summary_shows_the_computation_and_each_decision_in_order(api: Api) 
     with api.services.sessions() as session:
         row = session.get(Case, case["id"])
         assert row is not None
-        summary = contents.summary(session, api.services.registry, row, contents.documents(session, row), {}, api.clock.now())
+        summary = contents.summary(session, api.services.registry, row, contents.documents(session, row), api.clock.now())
+    assert "舒兰市" in dict(summary.cover)["行政区划"]  # the region register's names beside the code
     computed = dict(summary.computation)
     assert computed["核定保障金额（元/月）"] == "860.0" and computed["人均月收入（元）"] == "233.33"
     assert [d.name for d in summary.decisions] == ["受理审查", "信息核对", "入户调查", "审核意见"]

@@ -190,3 +190,10 @@ def test_a_whole_approval_keeps_the_record_in_its_history(api: Api) -> None:
     assert kinds == ["home_visit_record"]
     visit = next(e for e in api.history(case["id"]) if e["type"] == "task.completed" and e["element_id"] == "home_visit")
     assert visit["data"]["data"]["visit_record"] == _list(api, case["id"])[0]["id"]
+
+
+def test_an_id_number_in_a_file_name_is_masked_in_the_list(api: Api) -> None:
+    case = api.create()
+    _, body = _post(api, case["id"], PDF, name="张三11010519491231002X身份证.pdf")
+    listed = _list(api, case["id"], "village")
+    assert "11010519491231002X" not in listed[0]["filename"] and listed[0]["filename"].endswith("身份证.pdf")
