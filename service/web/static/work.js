@@ -275,8 +275,8 @@
     const documents = documentsCard(c, task.id);
     const form = window.JiuzhuForm.render(task.form, { upload: (file, kind) => upload(c.id, file, kind, task.id), onUploaded: () => documents.refresh() });
     const result = el("div", { id: "task-result" });
-    const submit = el("button", { class: "btn primary", id: "submit-task", type: "submit", disabled: !open }, "提交办结");
     const mine = !state.me || state.me.role === task.role;
+    const submit = el("button", { class: "btn primary", id: "submit-task", type: "submit", disabled: !open || !mine }, "提交办结");
     const settled = () => { if (!form.node.querySelector(".field.invalid")) result.replaceChildren(); };
     form.node.addEventListener("change", settled);
     async function send() {
