@@ -18,6 +18,7 @@ from ..clock import local_date
 from ..dates import add_months
 from ..deps import CurrentUser, NowDep, ServicesDep, SessionDep
 from ..privacy import data_for, id_for, mask_account
+from ..regions.service import names
 from . import periodic, service
 from .models import Beneficiary, PeriodicReport
 from .schemas import (
@@ -45,7 +46,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 def _out(session: Session, user: User, b: Beneficiary) -> BeneficiaryOut:
     recheck = session.get(Case, b.recheck_case_id) if b.recheck_case_id else None
     return BeneficiaryOut(
-        id=b.id, number=b.number, case_id=b.case_id, kind=b.kind, status=b.status, region=b.region, hukou=b.hukou,
+        id=b.id, number=b.number, case_id=b.case_id, kind=b.kind, status=b.status, region=b.region,
+        region_name=names(session, [b.region])[b.region], hukou=b.hukou,
         applicant={"name": b.applicant_name, "id_number": id_for(user.role, b.applicant_id_number)},
         household_size=b.household_size, recheck_class=b.recheck_class, amount=b.amount, support_mode=b.support_mode,
         self_care=b.self_care, since=b.since, next_recheck_on=b.next_recheck_on, last_recheck_on=b.last_recheck_on,

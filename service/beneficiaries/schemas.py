@@ -35,6 +35,7 @@ class BeneficiaryOut(BaseModel):
     kind: str
     status: str
     region: str
+    region_name: str = Field(default="", description="the region's name (the code itself when the register does not know it)")
     hukou: str
     applicant: dict[str, Any]
     household_size: int

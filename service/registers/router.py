@@ -13,6 +13,7 @@ from ..cases.workflow import Operation
 from ..deps import CurrentUser, NowDep, ServicesDep, SessionDep
 from ..errors import Invalid
 from ..privacy import id_for
+from ..regions.service import names
 from . import deaths, service
 from .schemas import CountyVisitOut, DeathImportOut, NearRelativeOut, NearRelativePage
 
@@ -35,6 +36,7 @@ def near_relatives(
     for case, visit in rows:
         items.append(NearRelativeOut(
             case_id=case.id, number=case.number, kind=case.kind, status=case.status, region=case.region,
+            region_name=names(session, [case.region])[case.region],
             applicant={"name": case.applicant_name, "id_number": id_for(user.role, case.applicant_id_number)},
             detail=case.near_relative_detail, registered_at=case.created_at,
             county_home_visit=CountyVisitOut(

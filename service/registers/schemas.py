@@ -22,6 +22,7 @@ class NearRelativeOut(BaseModel):
     kind: str
     status: str
     region: str
+    region_name: str = Field(default="", description="the region's name (the code itself when the register does not know it)")
     applicant: dict[str, Any]
     detail: dict[str, Any] | None = Field(description="the staff member and the kinship, when the application gave them")
     registered_at: Instant

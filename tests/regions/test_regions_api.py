@@ -72,3 +72,16 @@ def test_cases_and_tasks_show_the_region_name_beside_the_code(api: Api) -> None:
     assert [(c["region"], c["region_name"]) for c in listed] == [(VILLAGE, VILLAGE_NAME)]
     tasks = api.client.get("/api/v1/tasks", headers=api.headers()).json()["items"]
     assert tasks and all(t["region_name"] == VILLAGE_NAME for t in tasks)
+
+
+def test_beneficiaries_and_the_near_relative_register_name_the_region(api: Api) -> None:
+    from ..factories import case_payload
+    from ..payroll.helpers import paid_beneficiary
+
+    name_the_villages(api.services)
+    paid_beneficiary(api)
+    listed = api.client.get("/api/v1/beneficiaries", headers=api.headers()).json()["items"]
+    assert [(b["region"], b["region_name"]) for b in listed] == [(VILLAGE, VILLAGE_NAME)]
+    api.create(case_payload(near=True))
+    near = api.client.get("/api/v1/registers/near-relatives", headers=api.headers("county")).json()["items"]
+    assert [(n["region"], n["region_name"]) for n in near] == [(VILLAGE, VILLAGE_NAME)]

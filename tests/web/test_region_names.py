@@ -41,3 +41,16 @@ def test_the_supervision_dashboard_names_its_townships(page: Any, site: Any) -> 
     assert page.locator("#cases tbody tr td.region").first.inner_text() == TOWNSHIP_NAME
     assert TOWNSHIP_NAME in page.inner_text("#township-filter")
     shot(page, "supervision-region-names")
+
+
+def test_the_publicity_page_names_the_township_and_village(page: Any, site: Any) -> None:  # noqa: F811
+    from tests.payroll.helpers import paid_beneficiary
+
+    base, api = site
+    name_the_villages(api.services)
+    paid_beneficiary(api)
+    page.goto(base + "/publicity?region=220283101&month=2026-11")
+    page.wait_for_selector("#listed")
+    assert page.locator("#listed td.place").first.inner_text() == f"{TOWNSHIP_NAME} {VILLAGE_NAME}"
+    assert page.locator("#decisions td.place").first.inner_text() == f"{TOWNSHIP_NAME} {VILLAGE_NAME}"
+    shot(page, "publicity-region-names")

@@ -122,11 +122,13 @@ def test_info_check_offers_its_options_in_chinese(page: Any, site: tuple[str, Ap
 def test_a_new_application_checks_id_numbers_and_explains_a_duplicate_benefit(page: Any, site: tuple[str, Api]) -> None:  # noqa: F811
     base, api = site
     applicant, spouse = resident_id("19580202"), resident_id("19600303")
+    name_the_villages(api.services)
     login(page, base, api, "village", "/work")
     page.wait_for_selector("#new-application")
     page.click("#new-application")
     page.wait_for_selector("#application")
     assert page.input_value("#a-region") == VILLAGE
+    page.wait_for_function(f"() => document.querySelector('#a-region-name').innerText === '{VILLAGE_NAME}'")
     wrong = applicant[:-1] + ("0" if applicant[-1] != "0" else "1")
     page.fill("#a-name", "新申请人")
     page.fill("#a-id", wrong)
@@ -213,6 +215,9 @@ def test_a_name_with_a_script_shows_as_text_in_the_queue_search_and_case(page: A
     login(page, base, api, "township", "/work")
     page.wait_for_selector("#queue")
     page.select_option("#f-stage", "accept")
+    page.click("th[data-sort=case_number]")
+    page.wait_for_selector("th.sorted[data-sort=case_number]")
+    page.click("th[data-sort=case_number]")  # newest first: this case heads the first page
     page.wait_for_selector(f"#queue tr[data-task='{api.task_id(case['id'], 'accept')}']")
     page.goto(f"{base}/work#search/{case['number']}")
     page.wait_for_selector("#search-results")

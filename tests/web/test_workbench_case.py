@@ -67,6 +67,8 @@ def test_a_dibao_case_from_application_to_verified_archive_through_the_workbench
     page.click("#submit-application")
     page.wait_for_selector("#case-facts")
     number = page.inner_text("#case-number").split()[0]
+    assert "其他单位办理中：受理审查（乡镇（街道））" in page.inner_text("#case-tasks")  # not the village's step
+    assert page.locator("#case-tasks a[data-element=accept]").count() == 0
     page.select_option("#doc-kind", "application")
     page.set_input_files("#doc-file", files=[{"name": "申请书.pdf", "mimeType": "application/pdf", "buffer": FORM}])
     page.click("#doc-upload")

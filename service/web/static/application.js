@@ -76,6 +76,21 @@
     const kind = el("select", { id: "a-kind" }, Object.entries(window.Jiuzhu.LABELS.kind).map(([v, t]) => el("option", { value: v }, t)));
     const region = el("input", { id: "a-region", type: "text", maxlength: 12, placeholder: "12 位区划代码（村、居）",
       value: me && me.role === "village" ? me.region : (me && me.region ? me.region.replace(/0{3}$/, "") : "") });
+    const regionName = el("span", { class: "hint", id: "a-region-name" });
+    const villages = el("datalist", { id: "villages" });
+    region.setAttribute("list", "villages");
+    const known = {};
+    const showName = () => { regionName.textContent = known[region.value.trim()] || ""; };
+    region.addEventListener("input", showName);
+    if (me && me.region) {  // the villages of the caller's township, from the region register when it has them
+      api(`/regions/${me.region.slice(0, 9)}`).then((found) => {
+        for (const child of found.children || []) {
+          known[child.code] = child.name;
+          villages.append(el("option", { value: child.code }, child.name));
+        }
+        showName();
+      }).catch(() => { /* not on the register: the code alone */ });
+    }
     const hukou = el("div", { class: "radios", id: "a-hukou" },
       el("label", {}, el("input", { type: "radio", name: "hukou", value: "rural", checked: true }), "农村"),
       el("label", {}, el("input", { type: "radio", name: "hukou", value: "urban" }), "城市"));
@@ -97,7 +112,7 @@
 
     const form = el("form", { id: "application", class: "application", novalidate: true, onsubmit: (e) => { e.preventDefault(); send(); } },
       el("section", { class: "card" }, el("header", {}, el("h2", { text: "申请事项" })), el("div", { class: "body grid2" },
-        row("救助类别", "kind", kind), row("申请人所在村（居）区划代码", "region", region), row("户籍", "hukou", hukou))),
+        row("救助类别", "kind", kind), row("申请人所在村（居）区划代码", "region", el("span", { class: "id-box" }, region, regionName), villages), row("户籍", "hukou", hukou))),
       el("section", { class: "card" }, el("header", {}, el("h2", { text: "申请人" })), el("div", { class: "body grid2" },
         row("姓名", "applicant.name", el("input", { type: "text", id: "a-name", maxlength: 50 })),
         row("居民身份证号码", "applicant.id_number", idInput("a-id")))),

@@ -146,7 +146,7 @@
       return;
     }
     main.replaceChildren(el("section", { class: "card" },
-      el("header", {}, el("h2", { text: `搜索“${q}”` }), el("span", { class: "hint", id: "search-total", text: `找到 ${data.total} 件` }), searchBox(),
+      el("header", {}, el("h2", { text: `搜索“${q}”` }), el("span", { class: "hint", id: "search-total", text: `找到 ${data.total} 件` + (data.total > data.items.length ? `，显示最新的 ${data.items.length} 件，请输入更完整的内容` : "") }), searchBox(),
         el("a", { class: "btn", href: "#queue" }, "返回我的待办")),
       el("div", { class: "body" }, data.items.length ? el("table", { class: "grid", id: "search-results" },
         el("thead", {}, el("tr", {}, ["案件编号", "申请人", "类别", "状态", "当前环节", "法定办结期限", "所在村（居）"].map((h) => el("th", { text: h })))),
@@ -275,8 +275,8 @@
     const documents = documentsCard(c, task.id);
     const form = window.JiuzhuForm.render(task.form, { upload: (file, kind) => upload(c.id, file, kind, task.id), onUploaded: () => documents.refresh() });
     const result = el("div", { id: "task-result" });
-    const submit = el("button", { class: "btn primary", id: "submit-task", type: "submit", disabled: !open }, "提交办结");
     const mine = !state.me || state.me.role === task.role;
+    const submit = el("button", { class: "btn primary", id: "submit-task", type: "submit", disabled: !open || !mine }, "提交办结");
     const settled = () => { if (!form.node.querySelector(".field.invalid")) result.replaceChildren(); };
     form.node.addEventListener("change", settled);
     async function send() {
