@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     engine_max_call_depth: Annotated[int, Field(ge=1)] = 5
     engine_max_steps: Annotated[int, Field(ge=1)] = 2000
     engine_operation_cpu_seconds: Annotated[float, Field(gt=0)] = 10.0
+    # restored case workflows kept in each process's memory (README, "Performance"); 0: none
+    workflow_cache_size: Annotated[int, Field(ge=0)] = 256
 
 
 @lru_cache

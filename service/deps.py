@@ -93,7 +93,7 @@ def _now(request: Request, services: Services) -> datetime:
     now = getattr(request.state, "now", None)
     if now is None:
         now = request.state.now = services.clock.now()
-    return now  # type: ignore[no-any-return]
+    return now
 
 
 async def get_now(request: Request, services: ServicesDep) -> datetime:

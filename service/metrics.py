@@ -33,6 +33,8 @@ REQUESTS = Histogram(
     buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
 )
 TASKS_COMPLETED = Counter("jiuzhu_tasks_completed_total", "user tasks completed", ["kind", "element_id"])
+WORKFLOW_CACHE = Counter("jiuzhu_workflow_cache_total", "case workflows taken from process memory (hit) or restored "
+                         "from the stored JSON (miss)", ["result"])
 TIMERS_FIRED = Counter("jiuzhu_timers_fired_total", "timer events fired")
 TIMER_LATENESS = Histogram(
     "jiuzhu_timer_lateness_seconds", "how late a timer fired after its due time",

@@ -23,7 +23,7 @@ from .config import Settings
 from .db import make_engine, make_session_factory
 from .definitions.probe import Probe
 from .definitions.service import Registry
-from .engine import guards, limits
+from .engine import WorkflowCache, guards, limits
 from .events import FOLLOWERS, Followers
 
 
@@ -51,6 +51,7 @@ class Services:
     calendars: CalendarStore = field(default_factory=CalendarStore)
     registry: Registry = field(default_factory=lambda: Registry(FUNCTION_NAMES))
     followers: Followers = field(default_factory=Followers)
+    workflows: WorkflowCache = field(default_factory=lambda: WorkflowCache(0))
 
     @classmethod
     def build(cls, settings: Settings, clock: Clock | None, register: Callable[[Followers], None]) -> Services:
@@ -67,4 +68,4 @@ class Services:
         register(followers)
         sessions.configure(info={FOLLOWERS: followers})  # what a session records, its followers hear (the outbox)
         return cls(settings=settings, engine=engine, sessions=sessions, clock=clock, rules=rules, registry=registry,
-                   followers=followers)
+                   followers=followers, workflows=WorkflowCache(settings.workflow_cache_size))

@@ -29,6 +29,7 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, select, tuple_
 from sqlalchemy.orm import Session
 
+from .. import metrics
 from ..audit import service as audit
 from ..calendar.functions import CaseFacts, host_functions, statutory_due_on
 from ..calendar.workdays import WorkingCalendar
@@ -164,7 +165,7 @@ def run(op: Operation, case: Case, action: Callable[[Instance, Host], Snapshot],
     process = process_of(op, case)
     with op.session.no_autoflush:
         try:
-            instance = Instance.restore(process, case.workflow)
+            instance = _instance(op, case, process)
             snapshot = action(instance, host_for(op, case))
         except ProcessError as exc:
             detail = {"element_id": exc.element_id, "reason": f"the process failed: {exc.reason}"}
@@ -172,7 +173,15 @@ def run(op: Operation, case: Case, action: Callable[[Instance, Host], Snapshot],
         apply(op, case, process, snapshot)
     if flush:
         op.session.flush()
+    op.services.workflows.keep(case.id, snapshot.state, instance)  # used only if the row still holds this JSON
     return snapshot
+
+
+def _instance(op: Operation, case: Case, process: CompiledProcess) -> Instance:
+    """The case's workflow: from this process's memory when it left the row as the row is now, else restored."""
+    instance = op.services.workflows.take(case.id, case.workflow, process)
+    metrics.WORKFLOW_CACHE.labels("miss" if instance is None else "hit").inc()
+    return instance or Instance.restore(process, case.workflow)
 
 
 def record_incident(session: Session, case_id: int, at: datetime, actor: str, detail: dict[str, Any]) -> Case | None:

@@ -3,6 +3,7 @@
 Everything else speaks of compiled processes, instances, snapshots and plain errors from here.
 """
 
+from .cache import WorkflowCache
 from .expressions import EvaluationFailed, ExpressionError, ForbiddenExpression
 from .external import ExternalTaskInfo
 from .loader import CompiledDecision, CompiledProcess, compile_bpmn, compile_dmn
@@ -45,6 +46,7 @@ __all__ = [
     "Snapshot",
     "UserTaskInfo",
     "WaitingTimer",
+    "WorkflowCache",
     "compile_bpmn",
     "compile_dmn",
 ]

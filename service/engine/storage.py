@@ -16,6 +16,7 @@ and rows in SpiffWorkflow's form are read as they are.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 FORMAT_KEY = "compact"
@@ -27,7 +28,7 @@ _DEFAULTS: dict[str, Any] = {
     "delta": {"updates": {}, "deletions": []},
     "typename": "Task",
 }
-_FRESH = {  # new values each time: the engine may change what it is given
+_FRESH: dict[str, Callable[[], Any]] = {  # new values each time: the engine may change what it is given
     "triggered": lambda: False,
     "internal_data": dict,
     "data": dict,
