@@ -178,11 +178,14 @@ MATRIX = [
     Endpoint("GET", "/api/v1/cases/{case_id}/documents", ALL, a_case),
     Endpoint("GET", "/api/v1/documents/{document_id}", ALL, a_document),
     Endpoint("GET", "/api/v1/cases/{case_id}/archive", ("township", "county"), a_case),
+    Endpoint("GET", "/api/v1/regions", ALL, scoped="none"),  # the register of names is the same for every reader
+    Endpoint("GET", "/api/v1/regions/{code}", ALL, lambda api: {"code": "220283"}, scoped="none"),
 ]
 QUERIES = {
     "/api/v1/calendar/add-working-days": "?start=2026-09-30&days=5",
     "/api/v1/reports/monthly": "?month=2026-11",
     "/api/v1/processes/{key}/diff": "?from_version=1&to_version=1",
+    "/api/v1/regions": "?codes=220283,220283101001",
 }
 # Routes whose access is tested elsewhere (the test clock exists only with JIUZHU_FAKE_CLOCK=1).
 # Role service (an integration with its topics) is tested in tests/external: the workers' calls and messages.
