@@ -181,8 +181,9 @@ def children(session: Session, padded: str, limit: int) -> list[Region]:
     """The regions one level below a padded code, by code (at most ``limit``)."""
     own = level(padded)
     prefix = padded[: CUTS[own - 1]] if own else ""
+    first, last = prefix.ljust(12, "0"), prefix.ljust(12, "9")  # a range the primary key's index serves
     for below in range(own + 1, min(own + 2, len(CUTS)) + 1):  # a municipality's counties sit right below it
-        query = select(Region).where(Region.level == below, Region.code.startswith(prefix, autoescape=True))
+        query = select(Region).where(Region.code.between(first, last), Region.level == below)
         found = list(session.scalars(query.order_by(Region.code).limit(limit)))
         if found:
             return found
