@@ -5,13 +5,13 @@ from __future__ import annotations
 import gc
 import logging
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -20,7 +20,6 @@ from .admin.router import router as admin_router
 from .archive.router import router as archive_router
 from .auth.router import router as auth_router
 from .beneficiaries.router import router as beneficiaries_router
-from .bodylimit import BodyLimit
 from .calendar.router import router as calendar_router
 from .cases.router import router as cases_router
 from .clock import Clock
@@ -61,6 +60,8 @@ Errors are `{"detail": ...}`: 422 lists each problem with its field path, 409 na
 
 
 MAX_PROBLEMS = 50  # a 422 lists this many problems, then says how many more there were
+_LONE_SURROGATE = re.compile(rb"(?<!\\)\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+                             rb"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})(?<!\\)\\u[dD][c-fC-F][0-9a-fA-F]{2}")
 
 
 def _clean(errors: list[Any]) -> list[dict[str, Any]]:
@@ -104,6 +105,28 @@ def _handlers(app: FastAPI) -> None:
 _UPLOAD = re.compile(r"^/api/v1/cases/\d{1,10}/documents$")
 
 
+def _body_limit(app: FastAPI, default: int, upload: int) -> None:
+    """Bodies larger than ``default`` are refused (413) before they are read; a document upload may hold ``upload``."""
+    @app.middleware("http")
+    async def limit_body(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        limit = max(default, upload) if _UPLOAD.match(request.url.path) else default
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            return JSONResponse({"detail": f"request body larger than {limit} bytes"}, status_code=413)
+        if length is None and request.method in ("POST", "PUT", "PATCH"):
+            body = b""
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > limit:
+                    return JSONResponse({"detail": f"request body larger than {limit} bytes"}, status_code=413)
+            request._body = body  # already read; let the handler see it
+        json_body = request.method in ("POST", "PUT", "PATCH") and "json" in request.headers.get("content-type", "")
+        if json_body and _LONE_SURROGATE.search(await request.body()):
+            return JSONResponse({"detail": [{"loc": ["body"], "msg": "a text holds a lone surrogate (such as \\ud800): "
+                                             "not valid Unicode", "type": "unicode_error"}]}, status_code=422)
+        return await call_next(request)
+
+
 def create_app(settings: Settings | None = None, clock: Clock | None = None, *, services: Services | None = None,
                serving: bool = False) -> FastAPI:
     """The API. ``serving``: this process serves it until it exits (``jiuzhu serve``), not a test."""
@@ -132,9 +155,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, *, 
                   docs_url=None, redoc_url=None, dependencies=[Depends(no_unknown_query)])  # served from vendored files by web.install
     app.state.services = services
     _handlers(app)
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, uploads=_UPLOAD,
-                       upload_limit=settings.document_max_bytes + 64 * 1024)  # room for the multipart framing
-    metrics.install(app)  # outside the body limit: a 413 is timed too
+    _body_limit(app, settings.max_body_bytes, settings.document_max_bytes + 64 * 1024)  # room for the multipart framing
+    metrics.install(app)
     routers = (cases_router, tasks_router, definitions_router, calendar_router, supervision_router, publicity_router,
                public_reports_router,
                beneficiaries_router, spotchecks_router, registers_router, income_router, payroll_router, admin_router, auth_router,
