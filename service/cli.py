@@ -134,12 +134,14 @@ def worker(
     if external:
         _external_worker(external, url, worker_id, lock_seconds, retries, retry_seconds)
         return
+    from .engine import WorkflowCache
     from .outbox.delivery import OutboxLoop
     from .startup import prepare
     from .timers.worker import TimerLoop
 
     _logging()
     services = _services()
+    services.workflows = WorkflowCache(0)  # a timer worker seldom meets a case again soon: it keeps no workflows
     prepare(services, deploy=False)
     if metrics_port:
         from prometheus_client import start_http_server
