@@ -53,6 +53,18 @@ def _open_task(case: dict[str, Any], element_id: str) -> str:
     return next(t["id"] for t in case["tasks"] if t["element_id"] == element_id)
 
 
+def with_record(client: Client, case: dict[str, Any], element_id: str, data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """The step's data with the signed record uploaded first when its form asks for one (a service
+    without document fields — an older version measured with the same command — is asked nothing)."""
+    task = next(t for t in case["tasks"] if t["element_id"] == element_id)
+    if not any(f.get("type") == "document" and f.get("name") == RECORD_FIELD for f in task.get("form", [])):
+        return data, None
+    status, body = client.upload(case["id"], task["id"], RECORD, RECORD_KIND)
+    if status != 201:
+        return data, f"upload: {status} {body}"
+    return {**data, RECORD_FIELD: body["id"]}, None
+
+
 @dataclass
 class Walk:
     """Seconds per completion by element, and anything that was not a 200."""
@@ -73,12 +85,10 @@ def walk_case(client: Client, case: dict[str, Any], walk: Walk) -> None:
     """Complete the case's steps in order, timing each completion."""
     for element_id, data in STEPS:
         task_id = _open_task(case, element_id)
-        if element_id == "home_visit":  # the signed record, uploaded first (not timed)
-            status, body = client.upload(case["id"], task_id, RECORD, RECORD_KIND)
-            if status != 201:
-                walk.errors.append(f"upload: {status} {body}")
-                return
-            data = {**data, RECORD_FIELD: body["id"]}
+        data, failed = with_record(client, case, element_id, data)  # the signed record, uploaded first (not timed)
+        if failed:
+            walk.errors.append(failed)
+            return
         began = time.perf_counter()
         status, body = client.call("POST", f"/api/v1/tasks/{task_id}/complete", {"data": data})
         walk.add(element_id, time.perf_counter() - began)

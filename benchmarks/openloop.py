@@ -17,7 +17,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from .load import Client, _open_task
+from .load import Client, _open_task, with_record
 from .scenario import STEPS
 
 
@@ -34,10 +34,10 @@ class OpenLoop:
 class _Senders:
     """A pool of threads, each with its own keep-alive connection, sending the completions handed to it."""
 
-    def __init__(self, base: str, token: str, result: OpenLoop, ready: deque[tuple[dict[str, Any], int]], count: int) -> None:
+    def __init__(self, base: str, token: str, result: OpenLoop, ready: deque[tuple[dict[str, Any], int, dict[str, Any]]], count: int) -> None:
         self.base, self.token, self.result, self.ready = base, token, result, ready
         self.lock = threading.Lock()  # guards ``ready`` and ``result``
-        self.jobs: queue.Queue[tuple[float, dict[str, Any], int] | None] = queue.Queue()
+        self.jobs: queue.Queue[tuple[float, dict[str, Any], int, dict[str, Any]] | None] = queue.Queue()
         self.threads = [threading.Thread(target=self.send, daemon=True) for _ in range(count)]
         for thread in self.threads:
             thread.start()
@@ -46,21 +46,25 @@ class _Senders:
         client = Client(self.base, self.token)
         try:
             while (job := self.jobs.get()) is not None:
-                scheduled, case, step = job
-                element_id, data = STEPS[step]
+                scheduled, case, step, data = job
+                element_id = STEPS[step][0]
                 status, body = client.call("POST", f"/api/v1/tasks/{_open_task(case, element_id)}/complete", {"data": data})
                 latency = time.perf_counter() - scheduled
+                failed = f"{element_id}: {status} {str(body)[:200]}" if status != 200 else None
+                if failed is None and step + 1 < len(STEPS):
+                    # the next step's data, with its signed record uploaded now, outside any timed send
+                    following, failed = with_record(client, body, STEPS[step + 1][0], STEPS[step + 1][1])
                 with self.lock:
-                    if status != 200:
-                        self.result.errors.append(f"{element_id}: {status} {str(body)[:200]}")
-                        continue
-                    self.result.latencies.append(latency)
-                    if step + 1 < len(STEPS):
-                        self.ready.append((body, step + 1))
+                    if status == 200:
+                        self.result.latencies.append(latency)
+                    if failed:
+                        self.result.errors.append(failed)
+                    elif step + 1 < len(STEPS):
+                        self.ready.append((body, step + 1, following))
         finally:
             client.close()
 
-    def next_ready(self) -> tuple[dict[str, Any], int] | None:
+    def next_ready(self) -> tuple[dict[str, Any], int, dict[str, Any]] | None:
         with self.lock:
             return self.ready.popleft() if self.ready else None
 
@@ -74,7 +78,7 @@ class _Senders:
 def offered_load(base: str, token: str, cases: list[dict[str, Any]], rate: float, seconds: float, senders: int = 48) -> OpenLoop:
     """Send ``rate`` completions per second for ``seconds``; latency of each from its scheduled send."""
     result = OpenLoop(rate, seconds)
-    pool = _Senders(base, token, result, deque((case, 0) for case in cases), senders)
+    pool = _Senders(base, token, result, deque((case, 0, STEPS[0][1]) for case in cases), senders)  # the first step asks for no record
     start = time.perf_counter() + 0.2
     for k in range(int(rate * seconds)):
         scheduled = start + k / rate

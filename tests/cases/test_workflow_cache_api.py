@@ -10,7 +10,7 @@ import pytest
 from service.engine import Instance, WorkflowCache
 
 from ..engine.walker import Walker, compiled
-from ..factories import ACCEPT, ELIGIBLE, INFO, TO_PUBLICITY, VISIT, Api
+from ..factories import ACCEPT, ELIGIBLE, INFO, PDF, TO_PUBLICITY, VISIT, Api
 from ..serving import running_server
 
 pytestmark = pytest.mark.slow
@@ -22,7 +22,14 @@ def _cache(base: str) -> dict[str, float]:
 
 
 def _complete(base: str, headers: dict[str, str], case: dict[str, object], element_id: str, data: dict[str, object]) -> dict[str, object]:
-    task_id = next(t["id"] for t in case["tasks"] if t["element_id"] == element_id)  # type: ignore[attr-defined]
+    task = next(t for t in case["tasks"] if t["element_id"] == element_id)  # type: ignore[attr-defined]
+    task_id = task["id"]
+    for field in task["form"]:  # a document the form asks for (the signed home-visit record): uploaded to this process
+        if field["type"] == "document" and field["name"] not in data:
+            uploaded = httpx.post(f"{base}/api/v1/cases/{case['id']}/documents", files={"file": ("record.pdf", PDF, "application/pdf")},
+                                  data={"kind": field["kind"], "task_id": task_id}, headers=headers, timeout=60)
+            assert uploaded.status_code == 201, uploaded.text
+            data = {**data, field["name"]: uploaded.json()["id"]}
     answer = httpx.post(f"{base}/api/v1/tasks/{task_id}/complete", json={"data": data}, headers=headers, timeout=60)
     assert answer.status_code == 200, answer.text
     return dict(answer.json())
