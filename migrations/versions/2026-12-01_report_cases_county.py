@@ -33,7 +33,8 @@ def upgrade() -> None:
         report = {"place": application.get("place", region), "subject": application.get("subject", ""),
                   "text": application.get("text", ""), "contact": application.get("contact")}
         bind.execute(cases.update().where(cases.c.id == case_id).values(
-            region=region[:6] + "000000", facts={**(facts or {}), "report": report}))
+            region=region[:6] + "000000", facts={**(facts or {}), "report": report},
+            application={**application, "place": report["place"]}))
 
 
 def downgrade() -> None:

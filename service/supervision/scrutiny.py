@@ -79,7 +79,9 @@ def monthly_counts(session: Session, rules: RuleBook, user: User, month_end: dat
     month = first.isoformat()[:7]
     for township, purpose, status, created_at, application in session.execute(query):
         if purpose == "report" and first <= local_date(created_at) <= month_end:
-            counts[township]["public_reports"] += 1
+            # a report is the county's case; it counts for the township whose place it names
+            place = str((application or {}).get("place") or "")
+            counts[place[:9] if len(place) == 12 else township]["public_reports"] += 1
         if purpose == "review" and (application or {}).get("month") == month:
             counts[township]["review_batches"] += 1
             counts[township]["review_batches_answered"] += status == "completed"
