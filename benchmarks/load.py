@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from .harness import cpu_seconds
 from .scenario import RECORD, RECORD_FIELD, RECORD_KIND, STEPS, payload
 
 
@@ -71,6 +72,9 @@ class Walk:
 
     per_element: dict[str, list[float]] = field(default_factory=lambda: {e: [] for e, _ in STEPS})
     errors: list[str] = field(default_factory=list)
+    # the server processes whose CPU the walk measures: the record uploads' share is kept apart
+    server_pids: list[int] = field(default_factory=list)
+    upload_cpu: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, element_id: str, seconds: float) -> None:
@@ -85,7 +89,10 @@ def walk_case(client: Client, case: dict[str, Any], walk: Walk) -> None:
     """Complete the case's steps in order, timing each completion."""
     for element_id, data in STEPS:
         task_id = _open_task(case, element_id)
+        before = cpu_seconds(walk.server_pids) if walk.server_pids else 0.0
         data, failed = with_record(client, case, element_id, data)  # the signed record, uploaded first (not timed)
+        if walk.server_pids:
+            walk.upload_cpu += cpu_seconds(walk.server_pids) - before
         if failed:
             walk.errors.append(failed)
             return

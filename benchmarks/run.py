@@ -62,14 +62,14 @@ def bar(description: str, total: int) -> tuple[Progress, Any]:
 def _one_client(base: str, token: str, cases: list[dict[str, Any]], baseline: engine_step.Baseline,
                 server_pids: list[int]) -> tuple[load.Walk, float]:
     """One client walks the cases, each walk right after a bare walk, so both see the same machine."""
-    client, walk, cpu = load.Client(base, token), load.Walk(), 0.0
+    client, walk, cpu = load.Client(base, token), load.Walk(server_pids=server_pids), 0.0
     for case in cases:
         baseline.walk()
         before = harness.cpu_seconds(server_pids)
         load.walk_case(client, case, walk)
         cpu += harness.cpu_seconds(server_pids) - before
     client.close()
-    return walk, cpu
+    return walk, cpu - walk.upload_cpu  # completions only: the home visit's record upload is not a completion
 
 
 def http_section(base: str, tokens: dict[str, str], size: dict[str, int], baseline: engine_step.Baseline) -> dict[str, Any]:
