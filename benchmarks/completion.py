@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from benchmarks import engine_step, harness, load  # noqa: E402
-from benchmarks.run import DEFAULT_URL, ms, pct  # noqa: E402
+from benchmarks.run import DEFAULT_URL, ms, one_client, pct  # noqa: E402
 
 
 def stored_sizes(url: str) -> list[int]:
@@ -46,13 +46,7 @@ def over_http(db: harness.BenchDatabase, cases: int, workers: int, profile: Path
         made = load.create_cases(base, token, 0, cases, 4)
         pids = harness.children(harness.pids_of_server(base)) or [harness.pids_of_server(base)]
         spy = _py_spy(harness.pids_of_server(base), profile) if profile else None
-        client, walk, cpu = load.Client(base, token), load.Walk(), 0.0
-        for case in made:
-            baseline.walk()
-            before = harness.cpu_seconds(pids)
-            load.walk_case(client, case, walk)
-            cpu += harness.cpu_seconds(pids) - before
-        client.close()
+        walk, cpu = one_client(base, token, made, baseline, pids)  # run.py's walk: the record uploads' CPU kept apart
         if spy is not None and profile is not None:
             spy.send_signal(signal.SIGINT)
             spy.wait(60)

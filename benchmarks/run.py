@@ -59,7 +59,7 @@ def bar(description: str, total: int) -> tuple[Progress, Any]:
     return progress, progress.add_task(description, total=total)
 
 
-def _one_client(base: str, token: str, cases: list[dict[str, Any]], baseline: engine_step.Baseline,
+def one_client(base: str, token: str, cases: list[dict[str, Any]], baseline: engine_step.Baseline,
                 server_pids: list[int]) -> tuple[load.Walk, float]:
     """One client walks the cases, each walk right after a bare walk, so both see the same machine."""
     client, walk, cpu = load.Client(base, token), load.Walk(server_pids=server_pids), 0.0
@@ -79,7 +79,7 @@ def http_section(base: str, tokens: dict[str, str], size: dict[str, int], baseli
     with progress:
         made = load.create_cases(base, tokens["township"], 0, count, 8, lambda n: progress.advance(task, n))
     server_pids = harness.children(harness.pids_of_server(base))
-    single, api_cpu = _one_client(base, tokens["township"], made[: size["latency"]], baseline, server_pids)
+    single, api_cpu = one_client(base, tokens["township"], made[: size["latency"]], baseline, server_pids)
     before = (harness.cpu_seconds(server_pids), time.process_time())
     many, seconds = load.complete_cases(base, tokens["township"], made[size["latency"]:size["latency"] + size["throughput"]], 16)
     after = (harness.cpu_seconds(server_pids), time.process_time())

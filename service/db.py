@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any, TypeVarTuple
+from typing import Any, TypeVar, TypeVarTuple
 
 from sqlalchemy import DateTime, Engine, MetaData, Select, create_engine, event, func, select
 from sqlalchemy import exc as exc_module
@@ -125,3 +125,18 @@ def paged(session: Session, query: Select[*Row], page: int, page_size: int, *ord
     """The query for one page in the given order, and how many rows the whole query has."""
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     return query.order_by(*order).offset((page - 1) * page_size).limit(page_size), total
+
+
+Item = TypeVar("Item")
+
+
+def batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    """``items`` in lists of ``size`` (the last may be shorter): bulk statements of a bounded size."""
+    batch: list[Item] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

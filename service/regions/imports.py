@@ -20,6 +20,7 @@ from typing import BinaryIO
 from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
+from ..db import batches
 from ..errors import Invalid, problem
 from .models import Region
 from .seed import touch
@@ -113,17 +114,6 @@ def parse(stream: BinaryIO, progress: Callable[[int], None] | None = None) -> It
         raise _bad(reader.line_num, "row", f"not valid CSV: {exc}") from None
 
 
-def _chunks(rows: Iterator[Row]) -> Iterator[list[Row]]:
-    chunk: list[Row] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 TABLE: Table = Region.__table__  # type: ignore[assignment]
 RENAME = TABLE.update().where(TABLE.c.code == bindparam("old_code")).values(name=bindparam("new_name"), source="import",
                                                                             updated_at=bindparam("at"))
@@ -150,7 +140,7 @@ def import_regions(session: Session, stream: BinaryIO, now: datetime,
                    progress: Callable[[int], None] | None = None) -> Imported:
     """Import a ``code,name`` file in the session's transaction; ``progress`` is told the bytes read."""
     result = Imported()
-    for chunk in _chunks(parse(stream, progress)):
+    for chunk in batches(parse(stream, progress), CHUNK):
         _store(session, chunk, now, result)
     if result.added or result.renamed:
         touch(session, now)

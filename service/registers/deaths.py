@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from ..cases.schemas import check_id_number
 from ..cases.workflow import Operation
+from ..db import batches
 from ..errors import Invalid, problem
 from ..events import Topic
 from .models import DeathRecord
@@ -106,17 +107,6 @@ def parse(lines: Iterable[str], today: date) -> Iterator[Death]:
         raise _bad(reader.line_num, "row", f"not valid CSV: {exc}") from None
 
 
-def _chunks(rows: Iterator[Death]) -> Iterator[list[Death]]:
-    chunk: list[Death] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def _store(session: Session, chunk: list[Death], op: Operation) -> list[Death]:
     """Insert the chunk's people not yet on the register; the new ones."""
     ids = {d.id_number for d in chunk}
@@ -135,7 +125,7 @@ def _store(session: Session, chunk: list[Death], op: Operation) -> list[Death]:
 def import_deaths(op: Operation, lines: Iterable[str]) -> Imported:
     """Import a death-register file in the operation's transaction; each chunk's new deaths are published."""
     result = Imported()
-    for chunk in _chunks(parse(lines, op.today)):
+    for chunk in batches(parse(lines, op.today), CHUNK):
         new = _store(op.session, chunk, op)
         result.imported += len(new)
         result.already_known += len(chunk) - len(new)
