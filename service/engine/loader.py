@@ -22,12 +22,9 @@ from . import expressions, limits
 from .external import ExternalTaskInfo, ExternalTaskParser, parse_external_tasks
 from .model import DefinitionInvalid, ElementInfo, Problem, UserTaskInfo
 from .modeler import quote_iso_timers, translate_decision
-from .timer_checks import check_timer_expression, check_timer_value
+from .screening import BPMN_NS, FLOW_NODE_TAGS, SPIFF_NS, check_bpmn_expressions, owner_id, text_of
 from .user_tasks import parse_user_tasks
 
-BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
-JIUZHU_NS = "urn:jiuzhu:bpmn:1"
 DMN_NAMESPACES = (
     "https://www.omg.org/spec/DMN/20191111/MODEL/",
     "http://www.omg.org/spec/DMN/20180521/MODEL/",
@@ -50,22 +47,6 @@ def lane_role(name: str | None) -> str | None:
     cleaned = name.strip().replace("(", "（").replace(")", "）")
     return cleaned if cleaned in CASEWORKERS else LANE_ROLES.get(cleaned, name)
 
-_EXPRESSION_TAGS = {
-    (BPMN_NS, "conditionExpression"),
-    (BPMN_NS, "loopCardinality"),
-    (BPMN_NS, "completionCondition"),
-    (BPMN_NS, "condition"),
-    (SPIFF_NS, "messagePayload"),
-    (JIUZHU_NS, "role"),
-}
-_TIMER_TAGS = {(BPMN_NS, "timeDate"), (BPMN_NS, "timeDuration"), (BPMN_NS, "timeCycle")}
-_SCRIPT_TAGS = {(BPMN_NS, "script"), (SPIFF_NS, "preScript"), (SPIFF_NS, "postScript")}
-_FLOW_NODE_TAGS = {
-    "userTask", "manualTask", "task", "scriptTask", "serviceTask", "businessRuleTask", "sendTask",
-    "receiveTask", "callActivity", "subProcess", "transaction", "startEvent", "endEvent",
-    "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent", "exclusiveGateway",
-    "parallelGateway", "inclusiveGateway", "eventBasedGateway", "complexGateway", "sequenceFlow",
-}
 _REFUSED_TAGS = {
     "complexGateway": "complex gateways are not supported",
 }
@@ -133,69 +114,6 @@ def file_kind(root: etree._Element) -> str:
     raise DefinitionInvalid([Problem(None, f"not a BPMN 2.0 or DMN file (root element {root.tag})")])
 
 
-def _owner_id(node: etree._Element) -> str | None:
-    """The id of the flow element (task, event, gateway, flow) that holds this XML node."""
-    current: Any = node
-    while current is not None:
-        qname = etree.QName(current)
-        if qname.namespace == BPMN_NS and qname.localname in _FLOW_NODE_TAGS:
-            return str(current.get("id"))
-        current = current.getparent()
-    return None
-
-
-def _text(node: etree._Element) -> str:
-    return (node.text or "").strip()
-
-
-_SCRIPT_FORMATS = {"", "python", "python3", "text/python", "text/x-python", "application/x-python"}
-
-
-def _foreign_dialect(text: str) -> str | None:
-    """A readable reason for expressions written for other engines (they would only give a syntax error)."""
-    if text.startswith(("${", "#{")):
-        return "a JUEL expression (Camunda 7) is not supported; write it Python-style, e.g. approved or amount > 1000"
-    if text.startswith("=") and not text.startswith("=="):
-        return "a FEEL expression (Camunda 8 / Zeebe) is not supported; write it Python-style, without the leading '='"
-    return None
-
-
-def _check_one(key: tuple[str, str], node: etree._Element, text: str, known: set[str], probe: Callable[[str], Any] | None) -> None:
-    dialect = _foreign_dialect(text)
-    if dialect and (key in _EXPRESSION_TAGS or key in _TIMER_TAGS):
-        raise expressions.ForbiddenExpression(text, dialect)
-    if key in _SCRIPT_TAGS and text:
-        script_format = (node.getparent().get("scriptFormat") or "") if node.getparent() is not None else ""
-        if script_format.lower() not in _SCRIPT_FORMATS:
-            raise expressions.ForbiddenExpression(text[:80], f"scriptFormat '{script_format}' is not supported; scripts are "
-                                                             "Python-style assignments checked by the service")
-        expressions.check(text, known, script=True)
-    elif key in _TIMER_TAGS:
-        check_timer_expression(text, known)
-        if probe is not None and not expressions.free_names(text):
-            check_timer_value(probe(text), text)
-    elif key in _EXPRESSION_TAGS and text:
-        expressions.check(text, known)
-
-
-def check_bpmn_expressions(root: etree._Element, known_functions: Iterable[str], probe: Callable[[str], Any] | None = None) -> list[Problem]:
-    """Every expression, script and timer in the file must pass the safe evaluator's checks.
-
-    A timer that reads no case data is also evaluated (``probe``), so one that cannot give a due
-    time — an unknown rule name, a bad date — is refused now rather than when a case reaches it.
-    """
-    known = set(known_functions)
-    problems: list[Problem] = []
-    for node in root.iter():
-        if not isinstance(node.tag, str):
-            continue
-        qname = etree.QName(node)
-        key = (qname.namespace, qname.localname)
-        try:
-            _check_one(key, node, _text(node), known, probe)
-        except expressions.ExpressionError as exc:
-            problems.append(Problem(_owner_id(node), f"{qname.localname}: {exc.reason}: {exc.source!r}"))
-    return problems
 
 
 def _check_structure(root: etree._Element) -> tuple[str, list[Problem]]:
@@ -230,7 +148,7 @@ def _element_infos(process: etree._Element) -> dict[str, ElementInfo]:
     infos = {}
     for node in process.iter(f"{{{BPMN_NS}}}*"):
         local = etree.QName(node).localname
-        if local in _FLOW_NODE_TAGS and local != "sequenceFlow" and node.get("id"):
+        if local in FLOW_NODE_TAGS and local != "sequenceFlow" and node.get("id"):
             infos[str(node.get("id"))] = ElementInfo(str(node.get("id")), node.get("name") or "", local, _event_type(node))
     return infos
 
@@ -252,7 +170,7 @@ def _role_problems(user_tasks: Mapping[str, UserTaskInfo]) -> list[Problem]:
 def _called_decisions(root: etree._Element) -> dict[str, str]:
     called: dict[str, str] = {}
     for node in root.iter(f"{{{SPIFF_NS}}}calledDecisionId"):
-        called.setdefault(_text(node), _owner_id(node) or "")  # a decision called twice: the first task decides the route
+        called.setdefault(text_of(node), owner_id(node) or "")  # a decision called twice: the first task decides the route
     return called
 
 
@@ -404,7 +322,7 @@ def _check_dmn_cells(decision: etree._Element, ns: str, known: set[str], probe: 
     problems = []
     for node in decision.iter(f"{{{ns}}}inputExpression", f"{{{ns}}}inputEntry", f"{{{ns}}}outputEntry"):
         text_node = node.find(f"{{{ns}}}text")
-        text = _text(text_node) if text_node is not None else ""
+        text = text_of(text_node) if text_node is not None else ""
         if not text or text == "-":
             continue
         owner = node.get("id") or decision.get("id")
