@@ -23,7 +23,8 @@ from .model import (
     UserTaskInfo,
     WaitingTimer,
 )
-from .runtime import SERIALIZER_VERSION, Instance
+from .rows import SERIALIZER_VERSION
+from .runtime import Instance
 
 __all__ = [
     "DOCUMENT_KINDS",

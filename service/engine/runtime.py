@@ -13,8 +13,6 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
-from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
@@ -29,7 +27,6 @@ from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
-from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
@@ -47,28 +44,10 @@ from .model import (
     UserTaskInfo,
     WaitingTimer,
 )
+from .rows import SERIALIZER, STATE_SERIALIZER, fits, same_spec
 from .scripting import SafeScriptEngine
+from .timer_checks import due_time
 from .timeshift import engine_time
-
-
-class _StateConverter(BpmnWorkflowConverter):  # type: ignore[misc]  # SpiffWorkflow ships no types
-    """Writes a workflow without its spec: the case's process version (and decisions) give it back.
-
-    The spec is two thirds of a case's JSON and the same for every case on a version; leaving it out
-    saves converting and parsing it on every operation. ``spec`` and ``subprocess_specs`` are the
-    only keys left out, so a row is told apart from a full one by the absence of ``spec``.
-    """
-
-    def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
-        dct: dict[str, Any] = WorkflowConverter.to_dict(self, workflow)
-        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
-        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
-        return dct
-
-
-_SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))  # full rows, with their spec
-_STATE_SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure({**SPIFF_CONFIG, BpmnWorkflow: _StateConverter}))
-SERIALIZER_VERSION: str = _SERIALIZER.VERSION
 
 
 def _error(exc: Exception) -> ProcessError:
@@ -82,18 +61,6 @@ def _error(exc: Exception) -> ProcessError:
         return ProcessError(element_id, f"{exc.reason} in {exc.source!r}")
     message = str(exc.args[0]) if exc.args else type(exc).__name__
     return ProcessError(element_id, message)
-
-
-def _due(value: Any) -> datetime | None:
-    if isinstance(value, dict):  # a cycle timer keeps {'next': iso, ...}
-        value = value.get("next")
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = TimerEventDefinition.parse_time_or_duration(value)
-    except Exception:  # noqa: BLE001 - a malformed value is reported as "no due time"
-        return None
-    return datetime.fromisoformat(parsed.isoformat()) if isinstance(parsed, datetime) else None
 
 
 def _event_kind(task: Task) -> str:
@@ -114,27 +81,6 @@ def _has_timer(task: Task) -> bool:
     if isinstance(definition, MultipleEventDefinition):
         return any(isinstance(d, TimerEventDefinition) for d in definition.event_definitions)
     return False
-
-
-def _fits(stored: dict[str, Any], process: CompiledProcess) -> bool:
-    """Whether every task of a row written without its spec names an element of the process (and subprocess) specs."""
-    specs: dict[str | None, Any] = {None: process.spec.task_specs, **{k: v.task_specs for k, v in process.subprocess_specs.items()}}
-    workflows = [(None, stored), *((sp.get("spec"), sp) for sp in stored.get("subprocesses", {}).values())]
-    for name, workflow in workflows:
-        task_specs = specs.get(name)
-        if task_specs is None or any(t.get("task_spec") not in task_specs for t in workflow.get("tasks", {}).values()):
-            return False
-    return True
-
-
-def _same_spec(stored: dict[str, Any], process: CompiledProcess) -> bool:
-    """Whether a stored workflow's spec is the compiled process's: same process id, same elements, no subprocesses."""
-    spec = stored.get("spec")
-    return (
-        isinstance(spec, dict) and spec.get("name") == process.spec.name
-        and isinstance(spec.get("task_specs"), dict) and spec["task_specs"].keys() == process.spec.task_specs.keys()
-        and not stored.get("subprocess_specs") and not process.subprocess_specs
-    )
 
 
 class Instance:
@@ -167,12 +113,12 @@ class Instance:
         try:
             dct = storage.expand(json.loads(state))
             specless = "spec" not in dct
-            _SERIALIZER.migrate(dct)
-            if specless and not _fits(dct, process):
+            SERIALIZER.migrate(dct)
+            if specless and not fits(dct, process):
                 raise ProcessError(None, "stored workflow does not fit its process version")
-            if specless or _same_spec(dct, process):
+            if specless or same_spec(dct, process):
                 dct["spec"], dct["subprocess_specs"] = process.spec, dict(process.subprocess_specs)
-            workflow = _SERIALIZER.from_dict(dct)
+            workflow = SERIALIZER.from_dict(dct)
         except (SpiffWorkflowException, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ProcessError(None, f"stored workflow cannot be read: {exc}") from None
         return cls(process, workflow)
@@ -182,8 +128,8 @@ class Instance:
         compiled spec of its process; whole, in SpiffWorkflow's own form, otherwise."""
         own = self.workflow.spec is self.process.spec and self.workflow.subprocess_specs == self.process.subprocess_specs
         if not own:
-            return str(_SERIALIZER.serialize_json(self.workflow))
-        serializer = _STATE_SERIALIZER
+            return str(SERIALIZER.serialize_json(self.workflow))
+        serializer = STATE_SERIALIZER
         serializer.registry._encoder_mode = True  # as serialize_json: values JSON cannot hold are left to the encoder
         try:
             dct = serializer.to_dict(self.workflow)
@@ -362,7 +308,7 @@ class Instance:
                 positions.append(Position(element_id, spec.bpmn_name or element_id, "external_task"))
                 sources.append(task)
             elif task.state == TaskState.WAITING and isinstance(spec, CatchingEvent):
-                due = _due(task.internal_data.get("event_value")) if _has_timer(task) else None
+                due = due_time(task.internal_data.get("event_value")) if _has_timer(task) else None
                 if due is not None:
                     timers.append(WaitingTimer(str(task.id), element_id, due, self._timer_text(spec)))
                 if not isinstance(spec, BoundaryEvent):

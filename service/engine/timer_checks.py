@@ -6,6 +6,7 @@ import ast
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Any
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
@@ -48,3 +49,16 @@ def check_timer_value(value: object, source: str) -> None:
     if not isinstance(value, str):
         raise expressions.ForbiddenExpression(source, f"a timer must give an ISO 8601 string, this gives {type(value).__name__}")
     _check_literal(value, source)
+
+
+def due_time(value: Any) -> datetime | None:
+    """The instant a waiting timer task's stored value names (a cycle keeps ``{'next': iso}``); None if none."""
+    if isinstance(value, dict):  # a cycle timer keeps {'next': iso, ...}
+        value = value.get("next")
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = TimerEventDefinition.parse_time_or_duration(value)
+    except Exception:  # noqa: BLE001 - a malformed value is reported as "no due time"
+        return None
+    return datetime.fromisoformat(parsed.isoformat()) if isinstance(parsed, datetime) else None

@@ -17,7 +17,8 @@ from SpiffWorkflow.util.task import TaskState
 
 from .loader import CompiledProcess
 from .model import Host, ProcessError, Snapshot
-from .runtime import _SERIALIZER, Instance
+from .rows import SERIALIZER
+from .runtime import Instance
 
 # Attributes that change what a diagram shows, not what a step did: renaming a completed step is safe.
 COSMETIC = frozenset({"bpmn_name", "description", "documentation", "manual", "lookahead"})
@@ -67,14 +68,14 @@ def _diffs(instance: Instance, target: CompiledProcess) -> tuple[SpecDiff, Workf
     """The spec diff and the workflow diffs, as ``diff_workflow`` makes them, keeping the spec diff for the report."""
     workflow = instance.workflow
     try:
-        spec_diff = SpecDiff(_SERIALIZER.registry, workflow.spec, target.spec)
+        spec_diff = SpecDiff(SERIALIZER.registry, workflow.spec, target.spec)
         top = WorkflowDiff(workflow, spec_diff)
         subs = {}
         for sp_id, subprocess in workflow.subprocesses.items():
             new = target.subprocess_specs.get(subprocess.spec.name)
             if new is None:
                 raise ProcessError(None, f"subprocess '{subprocess.spec.name}' does not exist in the target version")
-            subs[sp_id] = WorkflowDiff(subprocess, SpecDiff(_SERIALIZER.registry, subprocess.spec, new))
+            subs[sp_id] = WorkflowDiff(subprocess, SpecDiff(SERIALIZER.registry, subprocess.spec, new))
     except ProcessError:
         raise
     except Exception as exc:  # noqa: BLE001 - an alignment failure is a refusal, not a crash
@@ -98,7 +99,7 @@ def _elements(spec_diff: SpecDiff) -> MigrationPlan:
 def compare(old: CompiledProcess, new: CompiledProcess) -> MigrationPlan:
     """The elements added, removed and changed from one version of a process to another (no steps)."""
     try:
-        result = _elements(SpecDiff(_SERIALIZER.registry, old.spec, new.spec))
+        result = _elements(SpecDiff(SERIALIZER.registry, old.spec, new.spec))
     except Exception as exc:  # noqa: BLE001 - an alignment failure is a refusal, not a crash
         raise ProcessError(None, f"the versions cannot be compared: {type(exc).__name__}: {exc}") from None
     renamed = {e.element_id: e.name for e in new.elements.values()}  # a changed element is shown as it is now

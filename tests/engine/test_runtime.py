@@ -9,7 +9,7 @@ import pytest
 
 from service.clock import SHANGHAI
 from service.engine import SERIALIZER_VERSION, Instance, ProcessError
-from service.engine.runtime import _SERIALIZER
+from service.engine.rows import SERIALIZER
 
 from ..factories import CONFIRM, TO_PUBLICITY
 from .walker import Walker, compiled
@@ -25,7 +25,7 @@ def in_publicity() -> Walker:
 
 def full_row(w: Walker) -> str:
     """The case's JSON as rows were written before specs were left out: the serializer's own, spec included."""
-    return str(_SERIALIZER.serialize_json(w.instance().workflow))
+    return str(SERIALIZER.serialize_json(w.instance().workflow))
 
 
 def test_a_row_is_written_without_the_spec_and_with_the_serializer_version() -> None:

@@ -11,7 +11,7 @@ import pytest
 from service.calendar.functions import FUNCTION_NAMES
 from service.clock import SHANGHAI
 from service.engine import Host, Instance, ProcessError, compile_bpmn, storage
-from service.engine.runtime import _STATE_SERIALIZER
+from service.engine.rows import STATE_SERIALIZER
 
 from ..factories import (
     ACCEPT,
@@ -32,9 +32,9 @@ AFTER_PUBLICITY = datetime(2026, 11, 10, 0, 1, tzinfo=SHANGHAI)
 
 def spiff_form(instance: Instance) -> dict[str, Any]:
     """The workflow as SpiffWorkflow's own converter writes it (spec left out), through JSON."""
-    dct = _STATE_SERIALIZER.to_dict(instance.workflow)
-    dct[_STATE_SERIALIZER.VERSION_KEY] = _STATE_SERIALIZER.VERSION
-    result: dict[str, Any] = json.loads(json.dumps(dct, cls=_STATE_SERIALIZER._encoder_cls))
+    dct = STATE_SERIALIZER.to_dict(instance.workflow)
+    dct[STATE_SERIALIZER.VERSION_KEY] = STATE_SERIALIZER.VERSION
+    result: dict[str, Any] = json.loads(json.dumps(dct, cls=STATE_SERIALIZER._encoder_cls))
     return result
 
 
